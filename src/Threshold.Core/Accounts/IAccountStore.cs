@@ -1,0 +1,33 @@
+using Threshold.Core.Activity;
+using Threshold.Core.Messaging;
+
+namespace Threshold.Core.Accounts;
+
+/// <summary>Persistence of accounts. Multi-part writes are atomic: all or nothing.</summary>
+public interface IAccountStore
+{
+    Task<Account?> FindByIdAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Finds the account whose email or username has this normalised form (identifiers are unique across kinds).</summary>
+    Task<Account?> FindByIdentifierAsync(string normalizedIdentifier, CancellationToken ct = default);
+
+    /// <summary>
+    /// Creates the account together with its verification record, messages and event.
+    /// Returns false, writing nothing, when an identifier was taken meanwhile.
+    /// </summary>
+    Task<bool> TryCreateAsync(Account account, EmailVerification verification, IReadOnlyList<OutboxMessage> messages,
+        SecurityEvent securityEvent, CancellationToken ct = default);
+
+    /// <summary>Queues messages and records their event in one transaction.</summary>
+    Task RecordAsync(IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default);
+
+    Task UpdatePasswordHashAsync(Guid accountId, string passwordHash, DateTimeOffset? changedAt, CancellationToken ct = default);
+
+    Task<EmailVerification?> FindVerificationAsync(string tokenHash, CancellationToken ct = default);
+
+    /// <summary>
+    /// Uses the verification link once: marks it used and the account's address verified,
+    /// in one transaction. False when it was used meanwhile (a double click, a replay).
+    /// </summary>
+    Task<bool> TryConsumeVerificationAsync(Guid verificationId, DateTimeOffset at, CancellationToken ct = default);
+}

@@ -1,0 +1,71 @@
+using Threshold.Core.Accounts;
+using Threshold.Core.Activity;
+using Threshold.Core.Errors;
+using Threshold.Core.Secrets;
+
+namespace Threshold.Core.Flows.Verification;
+
+public enum VerificationStatus { Valid, Invalid, Expired, Used }
+
+public sealed record VerificationPreview(VerificationStatus Status, string? Username);
+
+public sealed record VerificationResult(VerificationStatus Status, Account? Account, bool SameBrowser, string ReferenceCode)
+{
+    public bool Verified => Status == VerificationStatus.Valid;
+}
+
+/// <summary>
+/// The link from the welcome email. Opening it (GET) changes nothing, so mail scanners
+/// that fetch links cannot use it up; the person confirms with a button (POST), once.
+/// The browser that registered continues signed in; any other browser is only told.
+/// </summary>
+public sealed class EmailVerificationFlow(IAccountStore accounts, ISecurityEventLog events, TimeProvider clock)
+{
+    public async Task<VerificationPreview> PreviewAsync(string? token, CancellationToken ct = default)
+    {
+        var (status, verification) = await LookUpAsync(token, ct);
+        if (status != VerificationStatus.Valid) return new(status, null);
+        var account = await accounts.FindByIdAsync(verification!.AccountId, ct);
+        return account is null ? new(VerificationStatus.Invalid, null) : new(status, account.UserName);
+    }
+
+    public async Task<VerificationResult> ConfirmAsync(string? token, string? browserBindingToken, ClientInfo client, CancellationToken ct = default)
+    {
+        var reference = ReferenceCode.New();
+        var (status, verification) = await LookUpAsync(token, ct);
+        if (status != VerificationStatus.Valid) return new(status, null, false, reference);
+
+        var account = await accounts.FindByIdAsync(verification!.AccountId, ct);
+        // The address changed since the link was sent: the link no longer speaks for it.
+        if (account is null || account.NormalizedEmail != verification.NormalizedEmail)
+            return new(VerificationStatus.Invalid, null, false, reference);
+        if (!await accounts.TryConsumeVerificationAsync(verification.Id, clock.GetUtcNow(), ct))
+            return new(VerificationStatus.Used, null, false, reference);
+
+        var sameBrowser = verification.BrowserBindingHash is { } expected &&
+                          SecretToken.Parse(browserBindingToken) is { } binding &&
+                          SecretToken.Hash(binding) == expected;
+        await events.RecordAsync(new SecurityEvent
+        {
+            Id = Guid.NewGuid(),
+            At = clock.GetUtcNow(),
+            Kind = SecurityEventKind.EmailVerified,
+            AccountId = account.Id,
+            Identifier = account.Email,
+            IpAddress = client.IpAddress,
+            UserAgent = SecurityEvent.Truncate(client.UserAgent),
+            ReferenceCode = reference,
+        }, ct);
+        return new(VerificationStatus.Valid, account, sameBrowser, reference);
+    }
+
+    private async Task<(VerificationStatus, EmailVerification?)> LookUpAsync(string? token, CancellationToken ct)
+    {
+        if (SecretToken.Parse(token) is not { } parsed) return (VerificationStatus.Invalid, null);
+        var verification = await accounts.FindVerificationAsync(SecretToken.Hash(parsed), ct);
+        if (verification is null) return (VerificationStatus.Invalid, null);
+        if (verification.UsedAt is not null) return (VerificationStatus.Used, verification);
+        if (clock.GetUtcNow() >= verification.ExpiresAt) return (VerificationStatus.Expired, verification);
+        return (VerificationStatus.Valid, verification);
+    }
+}

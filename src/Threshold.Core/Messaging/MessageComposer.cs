@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Resources;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Threshold.Core.Messaging;
+
+/// <summary>
+/// Builds the text and HTML bodies of the messages we send from MessageText.resx
+/// (one set of strings per culture). Links always come from Threshold:PublicOrigin.
+/// </summary>
+public sealed class MessageComposer(IOptions<ThresholdOptions> options, TimeProvider clock)
+{
+    private static readonly ResourceManager Text = new("Threshold.Core.Messaging.MessageText", typeof(MessageComposer).Assembly);
+    private ThresholdOptions Options => options.Value;
+
+    public OutboxMessage Welcome(string email, string username, Uri verificationLink, string reference) =>
+        Email("welcome", email, reference,
+            Format("WelcomeSubject", Options.ServiceName),
+            Format("WelcomeBody", username, Options.ServiceName, (int)Options.VerificationLinkLifetime.TotalHours, verificationLink),
+            verificationLink);
+
+    public OutboxMessage AlreadyRegistered(string email, string username, string reference) =>
+        Email("already-registered", email, reference,
+            Format("AlreadyRegisteredSubject", Options.ServiceName),
+            Format("AlreadyRegisteredBody", Options.ServiceName, username, new Uri(Options.PublicOrigin).Host));
+
+    public OutboxMessage UsernameUnavailable(string email, string username, string reference) =>
+        Email("username-unavailable", email, reference,
+            Format("UsernameUnavailableSubject", Options.ServiceName),
+            Format("UsernameUnavailableBody", Options.ServiceName, username, new Uri(Options.PublicOrigin).Host));
+
+    private OutboxMessage Email(string template, string to, string reference, string subject, string body, Uri? link = null)
+    {
+        var footer = Format("Footer", Options.ServiceName, reference);
+        var now = clock.GetUtcNow();
+        return new OutboxMessage
+        {
+            Id = Guid.NewGuid(),
+            Channel = MessageChannel.Email,
+            Template = template,
+            To = to,
+            Subject = subject,
+            TextBody = body + "\n\n" + footer + "\n",
+            HtmlBody = Html(body, footer, link),
+            ReferenceCode = reference,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+    }
+
+    /// <summary>Paragraphs of encoded text; the one link we mean to send becomes a real link.</summary>
+    private static string Html(string body, string footer, Uri? link)
+    {
+        var html = new StringBuilder("<!DOCTYPE html><html><body>");
+        foreach (var paragraph in body.Split("\n\n"))
+        {
+            var encoded = WebUtility.HtmlEncode(paragraph).Replace("\n", "<br>");
+            if (link is not null)
+            {
+                var href = WebUtility.HtmlEncode(link.AbsoluteUri);
+                encoded = encoded.Replace(href, $"<a href=\"{href}\">{href}</a>");
+            }
+            html.Append("<p>").Append(encoded).Append("</p>");
+        }
+        html.Append("<p><small>").Append(WebUtility.HtmlEncode(footer)).Append("</small></p></body></html>");
+        return html.ToString();
+    }
+
+    private static string Format(string key, params object[] args) =>
+        string.Format(CultureInfo.CurrentCulture,
+            Text.GetString(key, CultureInfo.CurrentUICulture) ?? throw new InvalidOperationException($"Missing message text {key}"),
+            args);
+}

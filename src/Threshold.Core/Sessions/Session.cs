@@ -1,0 +1,36 @@
+namespace Threshold.Core.Sessions;
+
+/// <summary>A signed-in browser. The cookie holds a random token; only its hash is stored here.</summary>
+public class Session
+{
+    public Guid Id { get; set; }
+    public Guid AccountId { get; set; }
+    public required string TokenHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+    /// <summary>The absolute end, whatever the activity.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>"Keep me signed in": a long absolute lifetime and no idle timeout.</summary>
+    public bool Persistent { get; set; }
+    public string? IpAddress { get; set; }
+    public string? UserAgent { get; set; }
+}
+
+public interface ISessionStore
+{
+    Task CreateAsync(Session session, CancellationToken ct = default);
+    Task<Session?> FindByTokenHashAsync(string tokenHash, CancellationToken ct = default);
+    Task TouchAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default);
+    Task DeleteAsync(Guid sessionId, CancellationToken ct = default);
+    Task<IReadOnlyList<Session>> ForAccountAsync(Guid accountId, CancellationToken ct = default);
+}
+
+/// <summary>Bound from the "Sessions" section. NIST 800-63B AAL2 reauthentication limits.</summary>
+public class SessionOptions
+{
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(24);
+    public TimeSpan PersistentLifetime { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>How stale LastSeenAt may get before a request writes it again (bounds writes per request).</summary>
+    public TimeSpan TouchInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
