@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Threshold.Core.Accounts;
+using Threshold.Core.Activity;
+using Threshold.Core.Messaging;
+
+namespace Threshold.Store;
+
+public sealed class EfAccountStore(ThresholdDbContext db) : IAccountStore
+{
+    public Task<Account?> FindByIdAsync(Guid id, CancellationToken ct = default) =>
+        db.Users.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+
+    public Task<Account?> FindByIdentifierAsync(string normalizedIdentifier, CancellationToken ct = default) =>
+        db.Users.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.NormalizedEmail == normalizedIdentifier || a.NormalizedUserName == normalizedIdentifier, ct);
+
+    public async Task<bool> TryCreateAsync(Account account, EmailVerification verification, IReadOnlyList<OutboxMessage> messages,
+        SecurityEvent securityEvent, CancellationToken ct = default)
+    {
+        db.Users.Add(account);
+        db.EmailVerifications.Add(verification);
+        db.OutboxMessages.AddRange(messages);
+        db.SecurityEvents.Add(securityEvent);
+        try
+        {
+            // One SaveChanges is one transaction: the account never exists without its welcome message.
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // A unique index refused it: someone registered the same identifier meanwhile.
+            if (await IdentifierTakenAsync(account, ct)) return false;
+            throw;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private async Task<bool> IdentifierTakenAsync(Account account, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Users.AnyAsync(a => a.NormalizedEmail == account.NormalizedEmail || a.NormalizedUserName == account.NormalizedUserName
+            || a.NormalizedEmail == account.NormalizedUserName || a.NormalizedUserName == account.NormalizedEmail, ct);
+    }
+
+    public async Task RecordAsync(IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
+    {
+        db.OutboxMessages.AddRange(messages);
+        db.SecurityEvents.Add(securityEvent);
+        try { await db.SaveChangesAsync(ct); }
+        finally { db.ChangeTracker.Clear(); }
+    }
+
+    public Task UpdatePasswordHashAsync(Guid accountId, string passwordHash, DateTimeOffset? changedAt, CancellationToken ct = default) =>
+        db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.PasswordHash, passwordHash)
+            .SetProperty(a => a.PasswordChangedAt, a => changedAt ?? a.PasswordChangedAt), ct);
+
+    public Task<EmailVerification?> FindVerificationAsync(string tokenHash, CancellationToken ct = default) =>
+        db.EmailVerifications.AsNoTracking().FirstOrDefaultAsync(v => v.TokenHash == tokenHash, ct);
+
+    public async Task<bool> TryConsumeVerificationAsync(Guid verificationId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var claimed = await db.EmailVerifications
+            .Where(v => v.Id == verificationId && v.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.UsedAt, at), ct);
+        if (claimed != 1) return false;
+        var accountId = await db.EmailVerifications.Where(v => v.Id == verificationId).Select(v => v.AccountId).SingleAsync(ct);
+        await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.EmailConfirmed, true)
+            .SetProperty(a => a.EmailVerifiedAt, at), ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Threshold.Core.Accounts;
+using Threshold.Core.Activity;
+using Threshold.Core.Messaging;
+using Threshold.Core.Sessions;
+
+namespace Threshold.Store;
+
+public static class StoreServices
+{
+    /// <summary>Registers the context and the Core stores; <paramref name="provider"/> picks the database.</summary>
+    public static IServiceCollection AddThresholdStore(this IServiceCollection services, Action<DbContextOptionsBuilder> provider)
+    {
+        services.AddDbContext<ThresholdDbContext>(provider);
+        services.AddScoped<IAccountStore, EfAccountStore>();
+        services.AddScoped<ISessionStore, EfSessionStore>();
+        services.AddScoped<IOutboxStore, EfOutboxStore>();
+        services.AddScoped<ISecurityEventLog, EfSecurityEventLog>();
+        return services;
+    }
+}

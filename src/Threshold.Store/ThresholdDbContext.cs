@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Threshold.Core.Accounts;
+using Threshold.Core.Activity;
+using Threshold.Core.Messaging;
+using Threshold.Core.Sessions;
+
+namespace Threshold.Store;
+
+/// <summary>
+/// One model for every provider; each provider project keeps its own migrations.
+/// Identity's tables hold accounts so later factors can use Identity's stores.
+/// </summary>
+public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
+    : IdentityDbContext<Account, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+    public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    private bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot compare DateTimeOffset stored as text; store UTC ticks so ordering and ranges work.
+        if (IsSqlite)
+            builder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<Account>(a =>
+        {
+            a.ToTable("Accounts");
+            // Identity indexes NormalizedEmail without uniqueness; an email belongs to one account.
+            a.HasIndex(x => x.NormalizedEmail).IsUnique();
+        });
+
+        builder.Entity<Session>(s =>
+        {
+            s.HasIndex(x => x.TokenHash).IsUnique();
+            s.HasIndex(x => x.AccountId);
+            s.Property(x => x.TokenHash).HasMaxLength(64);
+            s.Property(x => x.IpAddress).HasMaxLength(64);
+            s.Property(x => x.UserAgent).HasMaxLength(SecurityEvent.MaxTextLength);
+            s.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<EmailVerification>(v =>
+        {
+            v.HasIndex(x => x.TokenHash).IsUnique();
+            v.Property(x => x.TokenHash).HasMaxLength(64);
+            v.Property(x => x.BrowserBindingHash).HasMaxLength(64);
+            v.Property(x => x.NormalizedEmail).HasMaxLength(256);
+            v.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<OutboxMessage>(m =>
+        {
+            m.HasIndex(x => new { x.SentAt, x.NextAttemptAt });
+            m.Property(x => x.Template).HasMaxLength(64);
+            m.Property(x => x.To).HasMaxLength(320);
+            m.Property(x => x.Subject).HasMaxLength(512);
+            m.Property(x => x.ReferenceCode).HasMaxLength(9);
+            m.Property(x => x.LastError).HasMaxLength(1024);
+        });
+
+        builder.Entity<SecurityEvent>(e =>
+        {
+            e.HasIndex(x => new { x.AccountId, x.At });
+            e.HasIndex(x => x.ReferenceCode);
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(64);
+            e.Property(x => x.Identifier).HasMaxLength(SecurityEvent.MaxTextLength);
+            e.Property(x => x.Reason).HasMaxLength(64);
+            e.Property(x => x.IpAddress).HasMaxLength(64);
+            e.Property(x => x.UserAgent).HasMaxLength(SecurityEvent.MaxTextLength);
+            e.Property(x => x.ReferenceCode).HasMaxLength(9);
+        });
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}
