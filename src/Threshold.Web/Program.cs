@@ -1,2 +1,26 @@
-var app = WebApplication.Create(args);
+using Threshold.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddThreshold();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync();
+
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
+app.UseExceptionHandler("/error");
+app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseRequestLocalization("en");
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapRazorPages();
+app.MapHealthChecks("/healthz");
+app.MapGet("/.well-known/change-password", () => Results.Redirect("/account/security"));
+
 app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

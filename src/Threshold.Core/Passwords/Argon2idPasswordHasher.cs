@@ -36,7 +36,7 @@ public sealed class Argon2idPasswordHasher : IPasswordHasher<Account>
     {
         if (hashedPassword.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            if (!TryParse(hashedPassword, out var stored, out var salt, out var expected))
+            if (!TryParse(hashedPassword, out var stored, out var salt, out var expected) || !IsSupported(stored))
                 return PasswordVerificationResult.Failed;
             var actual = Derive(providedPassword, salt, stored);
             if (!CryptographicOperations.FixedTimeEquals(actual, expected)) return PasswordVerificationResult.Failed;
@@ -54,6 +54,13 @@ public sealed class Argon2idPasswordHasher : IPasswordHasher<Account>
             return PasswordVerificationResult.Failed;
         }
     }
+
+    /// <summary>
+    /// libsodium's limits, and a ceiling on work: a tampered or foreign hash must fail, not
+    /// throw or make one verification cost gigabytes.
+    /// </summary>
+    private static bool IsSupported(Argon2Settings stored) =>
+        stored.Parallelism == 1 && stored.MemoryKiB is >= 8 and <= 1024 * 1024 && stored.Iterations is >= 1 and <= 16;
 
     private bool SameAsConfigured(Argon2Settings stored) =>
         stored.MemoryKiB == _settings.MemoryKiB && stored.Iterations == _settings.Iterations &&

@@ -47,9 +47,11 @@ public sealed class PasswordPolicy(IOptions<PasswordSettings> options, CommonPas
             var clean = Identifiers.Clean(word).ToLowerInvariant();
             var at = clean.IndexOf('@');
             // For an email, the local part and the domain's first label are the personal words.
-            var parts = at >= 0
-                ? new[] { clean[..at], clean[(at + 1)..].Split('.')[0] }
-                : clean.Split('.', '_', '-', ' ').Append(clean).ToArray();
+            var local = at >= 0 ? clean[..at] : clean;
+            var pieces = local.Split('.', '_', '-', '+', ' ');
+            // "bob.smith" gives bob, smith and bobsmith; an email also gives its domain's first label.
+            var parts = pieces.Append(local).Append(string.Concat(pieces));
+            if (at >= 0) parts = parts.Append(clean[(at + 1)..].Split('.')[0]);
             foreach (var part in parts)
                 if (part.Length >= MinContextWordLength) yield return part;
         }

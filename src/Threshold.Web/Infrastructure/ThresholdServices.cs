@@ -1,0 +1,155 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Threshold.Core;
+using Threshold.Core.Accounts;
+using Threshold.Core.Flows.Registration;
+using Threshold.Core.Flows.SignIn;
+using Threshold.Core.Flows.Verification;
+using Threshold.Core.Messaging;
+using Threshold.Core.Passwords;
+using Threshold.Core.Sessions;
+using Threshold.Store;
+using Threshold.Store.Postgres;
+using Threshold.Store.Sqlite;
+
+namespace Threshold.Web.Infrastructure;
+
+public static class ThresholdServices
+{
+    public static void AddThreshold(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        services.AddOptions<ThresholdOptions>().Bind(config.GetSection("Threshold"))
+            .Validate(o => Uri.TryCreate(o.PublicOrigin, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
+                "Threshold:PublicOrigin must be an absolute http(s) origin.")
+            .ValidateOnStart();
+        services.AddOptions<PasswordSettings>().Bind(config.GetSection("Passwords"))
+            .Validate(o => o.MinLength >= 8 && o.MaxLength >= 64 && o.MaxLength >= o.MinLength,
+                "Passwords: MinLength must be at least 8 and MaxLength at least 64 (ASVS 6.2.1, 6.2.9).")
+            .ValidateOnStart();
+        services.AddOptions<Threshold.Core.Sessions.SessionOptions>().Bind(config.GetSection("Sessions"));
+        services.AddOptions<MailOptions>().Bind(config.GetSection("Mail"));
+
+        services.AddSingleton(TimeProvider.System);
+        AddDatabase(builder);
+        AddCore(services);
+        if (config.GetSection("Mail:Smtp:Host").Value is { Length: > 0 })
+        {
+            services.AddSingleton<IMessageTransport, SmtpEmailTransport>();
+            services.AddScoped<OutboxDispatcher>();
+            services.AddHostedService<OutboxSender>();
+        }
+
+        services.AddDataProtection().SetApplicationName("Threshold").PersistKeysToDbContext<ThresholdDbContext>();
+        AddAuthentication(services, config);
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = CookieName(config, "Antiforgery");
+            o.Cookie.SecurePolicy = IsHttps(config) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.FormFieldName = "__RequestVerificationToken";
+        });
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Account");
+        }).AddViewLocalization();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+    }
+
+    private static void AddCore(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new CommonPasswords(sp.GetRequiredService<IOptions<PasswordSettings>>().Value.CommonPasswordCount));
+        services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<IPasswordHasher<Account>, Argon2idPasswordHasher>();
+        services.AddSingleton<DummyPasswordHash>();
+        services.AddSingleton<MessageComposer>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddScoped<SessionManager>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddScoped<Registration>();
+        services.AddScoped<EmailVerificationFlow>();
+    }
+
+    private static void AddDatabase(WebApplicationBuilder builder)
+    {
+        var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
+        var connectionString = builder.Configuration.GetConnectionString("Threshold");
+        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Threshold is not set.");
+            builder.Services.AddThresholdStore(o => PostgresProvider.Use(o, connectionString));
+        }
+        else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                var folder = Path.Combine(builder.Environment.ContentRootPath, "App_Data");
+                Directory.CreateDirectory(folder);
+                connectionString = $"Data Source={Path.Combine(folder, "threshold.db")}";
+            }
+            builder.Services.AddThresholdStore(o => SqliteProvider.Use(o, connectionString));
+        }
+        else
+        {
+            throw new InvalidOperationException($"Database:Provider '{provider}' is not known; use Sqlite or Postgres.");
+        }
+    }
+
+    private static void AddAuthentication(IServiceCollection services, IConfiguration config)
+    {
+        services.AddAuthentication(SessionCookie.Scheme).AddCookie(SessionCookie.Scheme, o =>
+        {
+            o.Cookie.Name = CookieName(config, "Session");
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = IsHttps(config) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Path = "/";
+            o.LoginPath = "/signin";
+            o.LogoutPath = "/signout";
+            o.AccessDeniedPath = "/signin";
+            o.ReturnUrlParameter = "returnUrl";
+            // The server-side session decides the lifetime; the cookie only outlives it harmlessly.
+            o.ExpireTimeSpan = TimeSpan.FromDays(30);
+            o.SlidingExpiration = false;
+            o.Events.OnValidatePrincipal = SessionCookie.ValidateAsync;
+        });
+        services.AddAuthorization();
+    }
+
+    private static bool IsHttps(IConfiguration config) =>
+        Uri.TryCreate(config["Threshold:PublicOrigin"], UriKind.Absolute, out var origin) && origin.Scheme == Uri.UriSchemeHttps;
+
+    /// <summary>__Host- cookies (Secure, path /, no domain) whenever we are served over HTTPS.</summary>
+    public static string CookieName(IConfiguration config, string purpose) =>
+        (IsHttps(config) ? "__Host-" : "") + "Threshold." + purpose;
+
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ThresholdDbContext>();
+        await db.Database.MigrateAsync();
+        if (db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        // Hash the dummy password now so the first unknown-account sign-in is not faster than the rest.
+        _ = scope.ServiceProvider.GetRequiredService<DummyPasswordHash>().Hash;
+    }
+}
+
+public sealed class DatabaseHealthCheck(ThresholdDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
+        await db.Database.CanConnectAsync(ct) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The database cannot be reached.");
+}

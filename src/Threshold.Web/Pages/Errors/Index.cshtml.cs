@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Threshold.Core.Errors;
+
+
+namespace Threshold.Web.Pages.Errors;
+
+/// <summary>
+/// Faults and empty error responses end here: a plain explanation, what to do next, and a
+/// reference code that is also in the log so support can find what happened.
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class ErrorModel(IStringLocalizer<SharedResource> text, ILogger<ErrorModel> logger) : PageModel
+{
+    public string Reference { get; } = ReferenceCode.New();
+    public string Title { get; private set; } = "";
+    public string Message { get; private set; } = "";
+
+    public IActionResult OnGet(int? status) => Answer(status);
+    public IActionResult OnPost(int? status) => Answer(status);
+    public IActionResult OnPut(int? status) => Answer(status);
+    public IActionResult OnDelete(int? status) => Answer(status);
+
+    private PageResult Answer(int? status)
+    {
+        var fault = HttpContext.Features.Get<IExceptionHandlerPathFeature>();
+        var code = status ?? StatusFor(fault?.Error);
+        if (fault?.Error is { } error)
+        {
+            if (code >= 500)
+                logger.LogError(error, "Unhandled fault on {Path}, reference {Reference}", fault.Path, Reference);
+            else
+                logger.LogInformation("Rejected request to {Path} ({Error}), reference {Reference}", fault.Path, error.GetType().Name, Reference);
+        }
+        else
+        {
+            var original = HttpContext.Features.Get<IStatusCodeReExecuteFeature>();
+            logger.LogInformation("Status {Status} for {Path}, reference {Reference}", code, original?.OriginalPath, Reference);
+        }
+
+        (Title, Message) = code switch
+        {
+            400 => (text["The request could not be understood"], text["Something in the form was missing or out of date (for example a page left open for a long time). Go back, reload the page and try again."]),
+            404 => (text["Page not found"], text["There is no page at this address. Check the address, or start again from the home page."]),
+            405 => (text["That action is not available here"], text["This address does not accept that kind of request. Use the buttons on our pages instead."]),
+            410 => (text["This link is no longer valid"], text["The link has expired or was already used. Ask for a new one."]),
+            413 => (text["What you sent is too large"], text["One of the fields is far longer than we accept. Shorten it and try again."]),
+            >= 400 and < 500 => (text["The request could not be completed"], text["Go back and try again."]),
+            _ => (text["Something went wrong on our side"], text["Nothing you did caused this, and nothing was changed. Please try again in a few minutes."]),
+        };
+        Response.StatusCode = code;
+        return Page();
+    }
+
+    /// <summary>Malformed requests (an oversized body, a broken form) are the client's mistake: 4xx, never 500.</summary>
+    private static int StatusFor(Exception? error) => error switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        InvalidDataException => StatusCodes.Status400BadRequest,
+        Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

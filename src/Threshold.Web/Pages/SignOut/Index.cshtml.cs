@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Threshold.Core.Activity;
+using Threshold.Core.Errors;
+using Threshold.Core.Sessions;
+using Threshold.Web.Infrastructure;
+
+namespace Threshold.Web.Pages.SignOut;
+
+/// <summary>POST only: a link or image cannot sign anyone out. Ends the server-side session so a copied cookie dies too.</summary>
+public sealed class SignOutModel(SessionManager sessions, ISecurityEventLog events, TimeProvider clock) : PageModel
+{
+    public IActionResult OnGet() => StatusCode(StatusCodes.Status405MethodNotAllowed);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (User.AccountId() is { } accountId)
+        {
+            await sessions.EndAsync(User.Token(), ct);
+            var client = HttpContext.Client();
+            await events.RecordAsync(new SecurityEvent
+            {
+                Id = Guid.NewGuid(),
+                At = clock.GetUtcNow(),
+                Kind = SecurityEventKind.SignedOut,
+                AccountId = accountId,
+                Identifier = User.Identity?.Name,
+                IpAddress = client.IpAddress,
+                UserAgent = SecurityEvent.Truncate(client.UserAgent),
+                ReferenceCode = ReferenceCode.New(),
+            }, ct);
+        }
+        await HttpContext.SignOutAsync(SessionCookie.Scheme);
+        return LocalRedirect("/");
+    }
+}

@@ -1,0 +1,58 @@
+// Progressive enhancements only; every form works without this file.
+(function () {
+  "use strict";
+
+  // Move focus to the error summary so screen readers announce it and keyboards start there.
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary) summary.focus();
+
+  // Show / hide password.
+  document.querySelectorAll("button.toggle-password").forEach(function (button) {
+    var input = document.getElementById(button.getAttribute("aria-controls"));
+    if (!input) return;
+    button.addEventListener("click", function () {
+      var show = input.type === "password";
+      input.type = show ? "text" : "password";
+      button.setAttribute("aria-pressed", show ? "true" : "false");
+      button.textContent = show ? button.dataset.hideText : button.dataset.showText;
+    });
+  });
+
+  // Caps Lock warning while typing in a password field (announced through aria-live).
+  document.querySelectorAll("[data-caps-for]").forEach(function (warning) {
+    var input = document.getElementById(warning.dataset.capsFor);
+    if (!input) return;
+    var update = function (event) {
+      if (!event.getModifierState) return;
+      var on = event.getModifierState("CapsLock");
+      var text = on ? warning.dataset.capsText : "";
+      if (warning.textContent !== text) warning.textContent = text;
+    };
+    input.addEventListener("keydown", update);
+    input.addEventListener("keyup", update);
+    input.addEventListener("blur", function () { warning.textContent = ""; });
+  });
+
+  // A rough strength meter. The server's checks (length, common passwords, your own
+  // words) decide; this only encourages longer passwords while typing.
+  document.querySelectorAll("[data-strength-for]").forEach(function (box) {
+    var input = document.getElementById(box.dataset.strengthFor);
+    var meter = box.querySelector("meter");
+    var label = box.querySelector(".strength-text");
+    var labels = label.dataset.labels.split("|");
+    if (!input || !meter) return;
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var value = input.value;
+      var kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter(function (r) { return r.test(value); }).length;
+      var unique = new Set(value).size;
+      var score = 0;
+      if (value.length >= 8) score = 1;
+      if (value.length >= 12 && unique >= 6) score = 2;
+      if (value.length >= 15 && unique >= 8) score = 3;
+      if (value.length >= 20 && unique >= 10 && kinds >= 2) score = 4;
+      meter.value = score;
+      label.textContent = value.length ? labels[score] : "";
+    });
+  });
+})();
