@@ -54,6 +54,29 @@ public sealed class EfAccountStore(ThresholdDbContext db) : IAccountStore
         finally { db.ChangeTracker.Clear(); }
     }
 
+    public async Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId,
+        IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.PasswordHash, passwordHash)
+            .SetProperty(a => a.PasswordChangedAt, at)
+            .SetProperty(a => a.SecurityStamp, Guid.NewGuid().ToString("N")), ct);
+        await db.Sessions.Where(s => s.AccountId == accountId && s.Id != keepSessionId).ExecuteDeleteAsync(ct);
+        await RecordAsync(messages, securityEvent, ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public async Task AddVerificationAsync(EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
+    {
+        db.EmailVerifications.Add(verification);
+        await RecordAsync(messages, securityEvent, ct);
+    }
+
+    public Task<EmailVerification?> LatestVerificationAsync(Guid accountId, CancellationToken ct = default) =>
+        db.EmailVerifications.AsNoTracking().Where(v => v.AccountId == accountId)
+            .OrderByDescending(v => v.CreatedAt).FirstOrDefaultAsync(ct);
+
     public Task UpdatePasswordHashAsync(Guid accountId, string passwordHash, DateTimeOffset? changedAt, CancellationToken ct = default) =>
         db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.PasswordHash, passwordHash)

@@ -21,6 +21,18 @@ public interface IAccountStore
     /// <summary>Queues messages and records their event in one transaction.</summary>
     Task RecordAsync(IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default);
 
+    /// <summary>
+    /// A new password, with a new security stamp: every other session ends and the
+    /// notification and event are written in the same transaction.
+    /// </summary>
+    Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId,
+        IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default);
+
+    /// <summary>A fresh verification link for an account, with its message and event, atomically.</summary>
+    Task AddVerificationAsync(EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default);
+
+    Task<EmailVerification?> LatestVerificationAsync(Guid accountId, CancellationToken ct = default);
+
     Task UpdatePasswordHashAsync(Guid accountId, string passwordHash, DateTimeOffset? changedAt, CancellationToken ct = default);
 
     Task<EmailVerification?> FindVerificationAsync(string tokenHash, CancellationToken ct = default);

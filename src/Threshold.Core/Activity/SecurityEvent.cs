@@ -27,6 +27,7 @@ public enum SecurityEventKind
     RegistrationForExistingEmail = 2,
     RegistrationUsernameUnavailable = 3,
     EmailVerified = 4,
+    VerificationResent = 5,
     SignInSucceeded = 10,
     SignInFailed = 11,
     SignedOut = 12,

@@ -31,6 +31,17 @@ public sealed class MessageComposer(IOptions<ThresholdOptions> options, TimeProv
             Format("UsernameUnavailableSubject", Options.ServiceName),
             Format("UsernameUnavailableBody", Options.ServiceName, username, new Uri(Options.PublicOrigin).Host));
 
+    public OutboxMessage PasswordChanged(string email, string username, DateTimeOffset at, string reference) =>
+        Email("password-changed", email, reference,
+            Format("PasswordChangedSubject", Options.ServiceName),
+            Format("PasswordChangedBody", username, Options.ServiceName, at.ToString("f", CultureInfo.CurrentCulture) + " UTC", new Uri(Options.PublicOrigin).Host));
+
+    public OutboxMessage VerifyAgain(string email, string username, Uri verificationLink, string reference) =>
+        Email("verify-again", email, reference,
+            Format("VerifyAgainSubject", Options.ServiceName),
+            Format("VerifyAgainBody", username, Options.ServiceName, (int)Options.VerificationLinkLifetime.TotalHours, verificationLink),
+            verificationLink);
+
     private OutboxMessage Email(string template, string to, string reference, string subject, string body, Uri? link = null)
     {
         var footer = Format("Footer", Options.ServiceName, reference);

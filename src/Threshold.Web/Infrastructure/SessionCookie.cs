@@ -44,6 +44,11 @@ public static class SessionCookie
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
+            return;
         }
+        context.HttpContext.Items[typeof(Session)] = session;
     }
+
+    /// <summary>The server-side session this request was authenticated with.</summary>
+    public static Session? CurrentSession(this HttpContext context) => context.Items[typeof(Session)] as Session;
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Threshold.Core;
 using Threshold.Core.Accounts;
+using Threshold.Core.Flows.PasswordChange;
 using Threshold.Core.Flows.Registration;
 using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Flows.Verification;
@@ -80,6 +81,7 @@ public static class ThresholdServices
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<Registration>();
         services.AddScoped<EmailVerificationFlow>();
+        services.AddScoped<PasswordChange>();
     }
 
     private static void AddDatabase(WebApplicationBuilder builder)

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
+using Threshold.Core.Messaging;
 using Threshold.Core.Secrets;
 
 namespace Threshold.Core.Flows.Verification;
@@ -19,8 +21,21 @@ public sealed record VerificationResult(VerificationStatus Status, Account? Acco
 /// that fetch links cannot use it up; the person confirms with a button (POST), once.
 /// The browser that registered continues signed in; any other browser is only told.
 /// </summary>
-public sealed class EmailVerificationFlow(IAccountStore accounts, ISecurityEventLog events, TimeProvider clock)
+public enum ResendOutcome { Sent, AlreadyConfirmed, TooSoon }
+
+public sealed record ResendResult(ResendOutcome Outcome, TimeSpan RetryAfter, string ReferenceCode);
+
+public sealed class EmailVerificationFlow(
+    IAccountStore accounts,
+    ISecurityEventLog events,
+    MessageComposer messages,
+    OutboxSignal outboxSignal,
+    IOptions<ThresholdOptions> options,
+    TimeProvider clock)
 {
+    /// <summary>One new link a minute at most, so the button cannot be used to flood a mailbox.</summary>
+    public static readonly TimeSpan ResendCooldown = TimeSpan.FromSeconds(60);
+
     public async Task<VerificationPreview> PreviewAsync(string? token, CancellationToken ct = default)
     {
         var (status, verification) = await LookUpAsync(token, ct);
@@ -57,6 +72,42 @@ public sealed class EmailVerificationFlow(IAccountStore accounts, ISecurityEvent
             ReferenceCode = reference,
         }, ct);
         return new(VerificationStatus.Valid, account, sameBrowser, reference);
+    }
+
+    /// <summary>A new link for the signed-in account's address; earlier links keep working until they expire.</summary>
+    public async Task<ResendResult> ResendAsync(Guid accountId, ClientInfo client, CancellationToken ct = default)
+    {
+        var reference = ReferenceCode.New();
+        var account = await accounts.FindByIdAsync(accountId, ct);
+        if (account is null || account.EmailConfirmed) return new(ResendOutcome.AlreadyConfirmed, TimeSpan.Zero, reference);
+        var now = clock.GetUtcNow();
+        if (await accounts.LatestVerificationAsync(accountId, ct) is { } latest && now - latest.CreatedAt < ResendCooldown)
+            return new(ResendOutcome.TooSoon, ResendCooldown - (now - latest.CreatedAt), reference);
+
+        var token = SecretToken.New();
+        var verification = new EmailVerification
+        {
+            Id = Guid.NewGuid(),
+            AccountId = account.Id,
+            TokenHash = SecretToken.Hash(token),
+            NormalizedEmail = account.NormalizedEmail!,
+            CreatedAt = now,
+            ExpiresAt = now + options.Value.VerificationLinkLifetime,
+        };
+        var message = messages.VerifyAgain(account.Email!, account.UserName!, options.Value.Link("verify-email?token=" + token), reference);
+        await accounts.AddVerificationAsync(verification, [message], new SecurityEvent
+        {
+            Id = Guid.NewGuid(),
+            At = now,
+            Kind = SecurityEventKind.VerificationResent,
+            AccountId = account.Id,
+            Identifier = account.Email,
+            IpAddress = client.IpAddress,
+            UserAgent = SecurityEvent.Truncate(client.UserAgent),
+            ReferenceCode = reference,
+        }, ct);
+        outboxSignal.Notify();
+        return new(ResendOutcome.Sent, TimeSpan.Zero, reference);
     }
 
     private async Task<(VerificationStatus, EmailVerification?)> LookUpAsync(string? token, CancellationToken ct)

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Identity;
+using Threshold.Core.Accounts;
+using Threshold.Core.Activity;
+using Threshold.Core.Errors;
+using Threshold.Core.Messaging;
+using Threshold.Core.Passwords;
+
+namespace Threshold.Core.Flows.PasswordChange;
+
+public sealed record PasswordChangeRequest(Guid AccountId, string? CurrentPassword, string? NewPassword, Guid? CurrentSessionId, ClientInfo Client);
+
+public sealed record PasswordChangeResult(IReadOnlyList<FieldProblem> Problems, string ReferenceCode)
+{
+    public bool Changed => Problems.Count == 0;
+}
+
+/// <summary>
+/// Changing a password needs the current one (ASVS 6.2.3). Afterwards every other
+/// session ends, and the owner is told by email, in case it was not them.
+/// </summary>
+public sealed class PasswordChange(
+    IAccountStore accounts,
+    IPasswordHasher<Account> hasher,
+    PasswordPolicy policy,
+    MessageComposer messages,
+    OutboxSignal outboxSignal,
+    TimeProvider clock)
+{
+    public async Task<PasswordChangeResult> ChangeAsync(PasswordChangeRequest request, CancellationToken ct = default)
+    {
+        var reference = ReferenceCode.New();
+        var account = await accounts.FindByIdAsync(request.AccountId, ct)
+            ?? throw new InvalidOperationException("The signed-in account no longer exists.");
+
+        var problems = new List<FieldProblem>();
+        if (string.IsNullOrEmpty(request.CurrentPassword))
+            problems.Add(new("CurrentPassword", "current_password.missing"));
+        else if (account.PasswordHash is null ||
+                 hasher.VerifyHashedPassword(account, account.PasswordHash, request.CurrentPassword) == PasswordVerificationResult.Failed)
+            problems.Add(new("CurrentPassword", "current_password.wrong"));
+        if (policy.Check(request.NewPassword, [account.Email, account.UserName]) is { } problem)
+            problems.Add(new("NewPassword", "password." + problem.ToString().ToLowerInvariant()));
+        else if (request.NewPassword == request.CurrentPassword)
+            problems.Add(new("NewPassword", "password.same"));
+        if (problems.Count > 0) return new(problems, reference);
+
+        var now = clock.GetUtcNow();
+        var notice = messages.PasswordChanged(account.Email!, account.UserName!, now, reference);
+        await accounts.ChangePasswordAsync(account.Id, hasher.HashPassword(account, request.NewPassword!), now, request.CurrentSessionId,
+            [notice], new SecurityEvent
+            {
+                Id = Guid.NewGuid(),
+                At = now,
+                Kind = SecurityEventKind.PasswordChanged,
+                AccountId = account.Id,
+                Identifier = account.UserName,
+                IpAddress = request.Client.IpAddress,
+                UserAgent = SecurityEvent.Truncate(request.Client.UserAgent),
+                ReferenceCode = reference,
+            }, ct);
+        outboxSignal.Notify();
+        return new([], reference);
+    }
+}
