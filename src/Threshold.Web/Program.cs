@@ -2,6 +2,9 @@ using Threshold.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddThreshold();
+// Request-start lines carry full URLs, and a verification link's URL is a secret:
+// keep that category quiet whatever the configured level.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
