@@ -16,7 +16,7 @@ public sealed class EfOutboxStore(ThresholdDbContext db) : IOutboxStore
         {
             // Conditional update: when several instances race for a message, exactly one wins it.
             var won = await db.OutboxMessages
-                .Where(m => m.Id == message.Id && m.SentAt == null && (m.LeasedUntil == null || m.LeasedUntil < now))
+                .Where(m => m.Id == message.Id && m.SentAt == null && m.NextAttemptAt <= now && (m.LeasedUntil == null || m.LeasedUntil < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeasedUntil, until), ct);
             if (won == 1) claimed.Add(message);
         }
