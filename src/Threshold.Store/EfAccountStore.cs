@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Messaging;
+using Threshold.Core.Passwords;
 
 namespace Threshold.Store;
 
@@ -55,17 +56,25 @@ public sealed class EfAccountStore(ThresholdDbContext db) : IAccountStore
     }
 
     public async Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId,
+        PasswordHistoryEntry? retired, int historyLength,
         IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (retired is not null) db.PasswordHistory.Add(retired);
         await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.PasswordHash, passwordHash)
             .SetProperty(a => a.PasswordChangedAt, at)
             .SetProperty(a => a.SecurityStamp, Guid.NewGuid().ToString("N")), ct);
         await db.Sessions.Where(s => s.AccountId == accountId && s.Id != keepSessionId).ExecuteDeleteAsync(ct);
         await RecordAsync(messages, securityEvent, ct);
+        var keep = await db.PasswordHistory.Where(h => h.AccountId == accountId)
+            .OrderByDescending(h => h.ReplacedAt).Take(historyLength).Select(h => h.Id).ToListAsync(ct);
+        await db.PasswordHistory.Where(h => h.AccountId == accountId && !keep.Contains(h.Id)).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
     }
+
+    public async Task<IReadOnlyList<PasswordHistoryEntry>> PasswordHistoryAsync(Guid accountId, CancellationToken ct = default) =>
+        await db.PasswordHistory.AsNoTracking().Where(h => h.AccountId == accountId).OrderByDescending(h => h.ReplacedAt).ToListAsync(ct);
 
     public async Task AddVerificationAsync(EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
     {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Messaging;
+using Threshold.Core.Passwords;
 using Threshold.Core.Sessions;
 
 namespace Threshold.Store;
@@ -22,6 +23,7 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 
     private bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -59,6 +61,14 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             v.Property(x => x.BrowserBindingHash).HasMaxLength(64);
             v.Property(x => x.NormalizedEmail).HasMaxLength(256);
             v.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PasswordHistoryEntry>(h =>
+        {
+            h.ToTable("PasswordHistory");
+            h.HasIndex(x => new { x.AccountId, x.ReplacedAt });
+            h.Property(x => x.PasswordHash).HasMaxLength(256);
+            h.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<OutboxMessage>(m =>

@@ -1,5 +1,6 @@
 using Threshold.Core.Activity;
 using Threshold.Core.Messaging;
+using Threshold.Core.Passwords;
 
 namespace Threshold.Core.Accounts;
 
@@ -25,8 +26,13 @@ public interface IAccountStore
     /// A new password, with a new security stamp: every other session ends and the
     /// notification and event are written in the same transaction.
     /// </summary>
+    /// <param name="retired">The password being replaced, kept in the history (which keeps <paramref name="historyLength"/> entries).</param>
     Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId,
+        PasswordHistoryEntry? retired, int historyLength,
         IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default);
+
+    /// <summary>Earlier passwords, newest first.</summary>
+    Task<IReadOnlyList<PasswordHistoryEntry>> PasswordHistoryAsync(Guid accountId, CancellationToken ct = default);
 
     /// <summary>A fresh verification link for an account, with its message and event, atomically.</summary>
     Task AddVerificationAsync(EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default);

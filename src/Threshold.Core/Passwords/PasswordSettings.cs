@@ -12,6 +12,20 @@ public class PasswordSettings
     /// <summary>How many of the ranked common passwords to refuse.</summary>
     public int CommonPasswordCount { get; set; } = 30_000;
     public Argon2Settings Argon2 { get; set; } = new();
+    /// <summary>
+    /// Sign in with a Caps-Lock-inverted or first-letter-case variant (NIST 800-63B-4 allows the
+    /// latter). Off by default: ASVS 6.2.8 asks that a password be verified exactly as typed.
+    /// </summary>
+    public bool AcceptTypoVariants { get; set; }
+    /// <summary>
+    /// Extra hash verifications a failed sign-in spends on typo variants and recent old
+    /// passwords. Every failed attempt spends exactly this many, account or no account. 0 turns hints off.
+    /// </summary>
+    public int HintBudget { get; set; } = 4;
+    /// <summary>How many earlier passwords are kept (refused on change, recognised at sign-in).</summary>
+    public int HistoryLength { get; set; } = 3;
+    /// <summary>How long after a change an old password still earns the "changed on" hint.</summary>
+    public TimeSpan OldPasswordHintWindow { get; set; } = TimeSpan.FromDays(365);
 }
 
 /// <summary>OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane.</summary>

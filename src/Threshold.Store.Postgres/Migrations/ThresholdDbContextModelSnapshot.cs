@@ -397,6 +397,33 @@ namespace Threshold.Store.Postgres.Migrations
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Threshold.Core.Passwords.PasswordHistoryEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("ReplacedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("ReplacedByOwner")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "ReplacedAt");
+
+                    b.ToTable("PasswordHistory", (string)null);
+                });
+
             modelBuilder.Entity("Threshold.Core.Sessions.Session", b =>
                 {
                     b.Property<Guid>("Id")
@@ -493,6 +520,15 @@ namespace Threshold.Store.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Threshold.Core.Accounts.EmailVerification", b =>
+                {
+                    b.HasOne("Threshold.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Threshold.Core.Passwords.PasswordHistoryEntry", b =>
                 {
                     b.HasOne("Threshold.Core.Accounts.Account", null)
                         .WithMany()

@@ -386,6 +386,33 @@ namespace Threshold.Store.Sqlite.Migrations
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("Threshold.Core.Passwords.PasswordHistoryEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReplacedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ReplacedByOwner")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "ReplacedAt");
+
+                    b.ToTable("PasswordHistory", (string)null);
+                });
+
             modelBuilder.Entity("Threshold.Core.Sessions.Session", b =>
                 {
                     b.Property<Guid>("Id")
@@ -482,6 +509,15 @@ namespace Threshold.Store.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Threshold.Core.Accounts.EmailVerification", b =>
+                {
+                    b.HasOne("Threshold.Core.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Threshold.Core.Passwords.PasswordHistoryEntry", b =>
                 {
                     b.HasOne("Threshold.Core.Accounts.Account", null)
                         .WithMany()

@@ -56,7 +56,8 @@ public static class ThresholdServices
             o.Cookie.SecurePolicy = IsHttps(config) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__RequestVerificationToken";
         });
-        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // The resx sits beside SharedResource.cs, so it is named after the class (no ResourcesPath).
+        services.AddLocalization();
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/Account");

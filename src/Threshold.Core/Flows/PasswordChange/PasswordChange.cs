@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
@@ -24,6 +25,7 @@ public sealed class PasswordChange(
     PasswordPolicy policy,
     MessageComposer messages,
     OutboxSignal outboxSignal,
+    IOptions<PasswordSettings> settings,
     TimeProvider clock)
 {
     public async Task<PasswordChangeResult> ChangeAsync(PasswordChangeRequest request, CancellationToken ct = default)
@@ -42,12 +44,22 @@ public sealed class PasswordChange(
             problems.Add(new("NewPassword", "password." + problem.ToString().ToLowerInvariant()));
         else if (request.NewPassword == request.CurrentPassword)
             problems.Add(new("NewPassword", "password.same"));
+        else if (problems.Count == 0 && await IsRecentPasswordAsync(account, request.NewPassword!, ct))
+            problems.Add(new("NewPassword", "password.reused"));
         if (problems.Count > 0) return new(problems, reference);
 
         var now = clock.GetUtcNow();
         var notice = messages.PasswordChanged(account.Email!, account.UserName!, now, reference);
+        var retired = new PasswordHistoryEntry
+        {
+            Id = Guid.NewGuid(),
+            AccountId = account.Id,
+            PasswordHash = account.PasswordHash!,
+            ReplacedAt = now,
+            ReplacedByOwner = true,
+        };
         await accounts.ChangePasswordAsync(account.Id, hasher.HashPassword(account, request.NewPassword!), now, request.CurrentSessionId,
-            [notice], new SecurityEvent
+            retired, settings.Value.HistoryLength, [notice], new SecurityEvent
             {
                 Id = Guid.NewGuid(),
                 At = now,
@@ -60,5 +72,14 @@ public sealed class PasswordChange(
             }, ct);
         outboxSignal.Notify();
         return new([], reference);
+    }
+
+    /// <summary>One of the last few passwords (the history keeps <see cref="PasswordSettings.HistoryLength"/>).</summary>
+    private async Task<bool> IsRecentPasswordAsync(Account account, string candidate, CancellationToken ct)
+    {
+        foreach (var old in await accounts.PasswordHistoryAsync(account.Id, ct))
+            if (hasher.VerifyHashedPassword(account, old.PasswordHash, candidate) != PasswordVerificationResult.Failed)
+                return true;
+        return false;
     }
 }
