@@ -15,6 +15,9 @@ public sealed class EfAccountStore(ThresholdDbContext db) : IAccountStore
         db.Users.AsNoTracking()
             .FirstOrDefaultAsync(a => a.NormalizedEmail == normalizedIdentifier || a.NormalizedUserName == normalizedIdentifier, ct);
 
+    public async Task<IReadOnlyList<Account>> FindByConfirmedPhoneAsync(string e164, CancellationToken ct = default) =>
+        await db.Users.AsNoTracking().Where(a => a.PhoneNumber == e164 && a.PhoneNumberConfirmed).Take(10).ToListAsync(ct);
+
     public async Task<bool> TryCreateAsync(Account account, EmailVerification verification, IReadOnlyList<OutboxMessage> messages,
         SecurityEvent securityEvent, CancellationToken ct = default)
     {

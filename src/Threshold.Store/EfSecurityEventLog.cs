@@ -16,6 +16,9 @@ public sealed class EfSecurityEventLog(ThresholdDbContext db) : ISecurityEventLo
         await db.SecurityEvents.AsNoTracking().Where(e => e.AccountId == accountId)
             .OrderByDescending(e => e.At).Take(take).ToListAsync(ct);
 
+    public Task<int> CountAsync(Guid accountId, SecurityEventKind kind, DateTimeOffset since, CancellationToken ct = default) =>
+        db.SecurityEvents.CountAsync(e => e.AccountId == accountId && e.Kind == kind && e.At >= since, ct);
+
     public Task<SecurityEvent?> FindByReferenceAsync(string referenceCode, CancellationToken ct = default) =>
         db.SecurityEvents.AsNoTracking().FirstOrDefaultAsync(e => e.ReferenceCode == referenceCode, ct);
 }

@@ -12,6 +12,9 @@ public interface IAccountStore
     /// <summary>Finds the account whose email or username has this normalised form (identifiers are unique across kinds).</summary>
     Task<Account?> FindByIdentifierAsync(string normalizedIdentifier, CancellationToken ct = default);
 
+    /// <summary>Accounts whose confirmed phone number is this E.164 number (a number may serve several accounts).</summary>
+    Task<IReadOnlyList<Account>> FindByConfirmedPhoneAsync(string e164, CancellationToken ct = default);
+
     /// <summary>
     /// Creates the account together with its verification record, messages and event.
     /// Returns false, writing nothing, when an identifier was taken meanwhile.

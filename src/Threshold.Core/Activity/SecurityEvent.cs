@@ -33,6 +33,9 @@ public enum SecurityEventKind
     SignedOut = 12,
     PasswordChanged = 20,
     PasswordRehashed = 21,
+    UsernameReminderSent = 30,
+    UsernameReminderUnknown = 31,
+    UsernameReminderSuppressed = 32,
 }
 
 /// <summary>Where a request came from; what the event log records about the client.</summary>
@@ -46,4 +49,5 @@ public interface ISecurityEventLog
     Task RecordAsync(SecurityEvent securityEvent, CancellationToken ct = default);
     Task<IReadOnlyList<SecurityEvent>> ForAccountAsync(Guid accountId, int take, CancellationToken ct = default);
     Task<SecurityEvent?> FindByReferenceAsync(string referenceCode, CancellationToken ct = default);
+    Task<int> CountAsync(Guid accountId, SecurityEventKind kind, DateTimeOffset since, CancellationToken ct = default);
 }

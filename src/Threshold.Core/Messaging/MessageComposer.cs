@@ -42,6 +42,23 @@ public sealed class MessageComposer(IOptions<ThresholdOptions> options, TimeProv
             Format("VerifyAgainBody", username, Options.ServiceName, (int)Options.VerificationLinkLifetime.TotalHours, verificationLink),
             verificationLink);
 
+    public OutboxMessage UsernameReminder(string email, IReadOnlyList<string> usernames, string reference) =>
+        Email("username-reminder", email, reference,
+            Format("UsernameReminderSubject", Options.ServiceName),
+            Format("UsernameReminderBody", Options.ServiceName, string.Join(", ", usernames), new Uri(Options.PublicOrigin).Host));
+
+    /// <summary>A text message: short, no link, the reference at the end.</summary>
+    public OutboxMessage UsernameReminderSms(string phone, IReadOnlyList<string> usernames, string reference)
+    {
+        var now = clock.GetUtcNow();
+        var text = Format("UsernameReminderSms", Options.ServiceName, string.Join(", ", usernames), reference);
+        return new OutboxMessage
+        {
+            Id = Guid.NewGuid(), Channel = MessageChannel.Sms, Template = "username-reminder", To = phone,
+            Subject = "", TextBody = text, ReferenceCode = reference, CreatedAt = now, NextAttemptAt = now,
+        };
+    }
+
     private OutboxMessage Email(string template, string to, string reference, string subject, string body, Uri? link = null)
     {
         var footer = Format("Footer", Options.ServiceName, reference);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Threshold.Core;
 using Threshold.Core.Accounts;
 using Threshold.Core.Flows.PasswordChange;
+using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Flows.Registration;
 using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Flows.Verification;
@@ -62,6 +63,7 @@ public static class ThresholdServices
         {
             o.Conventions.AuthorizeFolder("/Account");
         }).AddViewLocalization();
+        services.AddRecoveryRateLimit();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -76,6 +78,7 @@ public static class ThresholdServices
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<IPasswordHasher<Account>, Argon2idPasswordHasher>();
         services.AddSingleton<DummyPasswordHash>();
+        services.AddSingleton<FailedPasswordDiagnosis>();
         services.AddSingleton<MessageComposer>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<SessionManager>();
@@ -83,6 +86,7 @@ public static class ThresholdServices
         services.AddScoped<Registration>();
         services.AddScoped<EmailVerificationFlow>();
         services.AddScoped<PasswordChange>();
+        services.AddScoped<UsernameReminder>();
     }
 
     private static void AddDatabase(WebApplicationBuilder builder)

@@ -11,7 +11,8 @@ public sealed record PasswordSignInRequest(string? Identifier, string? Password,
 
 public enum SignInOutcome { Succeeded, InvalidCredentials, MissingInput }
 
-public sealed record PasswordSignInResult(SignInOutcome Outcome, Account? Account, string ReferenceCode, IReadOnlyList<FieldProblem> Problems)
+public sealed record PasswordSignInResult(SignInOutcome Outcome, Account? Account, string ReferenceCode, IReadOnlyList<FieldProblem> Problems,
+    PasswordHint? Hint = null)
 {
     public bool Succeeded => Outcome == SignInOutcome.Succeeded;
 }
@@ -19,12 +20,15 @@ public sealed record PasswordSignInResult(SignInOutcome Outcome, Account? Accoun
 /// <summary>
 /// Checks an identifier and password. A wrong password and an unknown account give the
 /// same result after the same work: one Argon2id verification each (against a dummy
-/// hash when there is no account), so neither text nor timing tells them apart.
+/// hash when there is no account) plus the same number of hint checks, so neither
+/// text nor timing tells them apart. A hint (Caps Lock, an old password) is given only
+/// when a corrected form or an old password really matches.
 /// </summary>
 public sealed class PasswordSignIn(
     IAccountStore accounts,
     IPasswordHasher<Account> hasher,
     DummyPasswordHash dummy,
+    FailedPasswordDiagnosis diagnosis,
     ISecurityEventLog events,
     IOptions<PasswordSettings> passwordOptions,
     TimeProvider clock)
@@ -49,7 +53,9 @@ public sealed class PasswordSignIn(
         if (account?.PasswordHash is null)
         {
             // Long input is hashed in bounded form only for timing; it can never match.
-            hasher.VerifyHashedPassword(dummy.Account, dummy.Hash, plausible ? password : password[..Math.Min(password.Length, 64)]);
+            var bounded = plausible ? password : password[..Math.Min(password.Length, 64)];
+            hasher.VerifyHashedPassword(dummy.Account, dummy.Hash, bounded);
+            diagnosis.Diagnose(null, bounded, await accounts.PasswordHistoryAsync(Guid.Empty, ct));
             await RecordAsync(SecurityEventKind.SignInFailed, account?.Id, request, reference, account is null ? "unknown_account" : "no_password", ct);
             return Failed(reference);
         }
@@ -57,8 +63,15 @@ public sealed class PasswordSignIn(
         var verdict = hasher.VerifyHashedPassword(account, account.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            await RecordAsync(SecurityEventKind.SignInFailed, account.Id, request, reference, "wrong_password", ct);
-            return Failed(reference);
+            var hint = diagnosis.Diagnose(account, password, await accounts.PasswordHistoryAsync(account.Id, ct));
+            if (hint is not { Accepted: true })
+            {
+                await RecordAsync(SecurityEventKind.SignInFailed, account.Id, request, reference, Reason(hint), ct);
+                return Failed(reference) with { Hint = hint };
+            }
+            // Accepting Caps Lock / first-letter variants is an operator's choice (Passwords:AcceptTypoVariants).
+            await RecordAsync(SecurityEventKind.SignInSucceeded, account.Id, request, reference, "accepted_" + Reason(hint), ct);
+            return new(SignInOutcome.Succeeded, account, reference, []);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -69,6 +82,17 @@ public sealed class PasswordSignIn(
         await RecordAsync(SecurityEventKind.SignInSucceeded, account.Id, request, reference, null, ct);
         return new(SignInOutcome.Succeeded, account, reference, []);
     }
+
+    /// <summary>The event log's reason: what the attempt most likely was.</summary>
+    private static string Reason(PasswordHint? hint) => hint switch
+    {
+        null => "wrong_password",
+        { IsOldPassword: true } => "old_password",
+        { Typo: TypoKind.CapsLock } => "caps_lock",
+        { Typo: TypoKind.FirstLetterCase } => "first_letter_case",
+        { Typo: TypoKind.Autocorrect } => "autocorrect",
+        _ => "trailing_whitespace",
+    };
 
     private static PasswordSignInResult Failed(string reference) =>
         new(SignInOutcome.InvalidCredentials, null, reference, []);
