@@ -1,1 +1,101 @@
-System.Console.WriteLine("x");
+using System.Globalization;
+using Threshold.Bench;
+
+// Threshold.Bench: the cost of one password hash, and a load driver that signs in
+// through the real forms of a running server. See bench/README.md and bench/run.sh.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(Usage.Text);
+    return 0;
+}
+
+try
+{
+    var options = Args.Parse(args.Skip(1));
+    return args[0] switch
+    {
+        "hash" => HashBench.Run(options),
+        "load" => await LoadDriver.RunAsync(options),
+        _ => throw new ArgumentException($"Unknown mode '{args[0]}'."),
+    };
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(Usage.Text);
+    return 2;
+}
+
+internal static class Usage
+{
+    public const string Text = """
+        usage:
+          Threshold.Bench hash [--count N] [--warmup N] [--memory KiB] [--iterations T] [--threads P]
+              N (default 50) HashPassword and N VerifyHashedPassword calls on one thread, after
+              warm-up, with the default settings (m=19456 KiB, t=2, p=1) unless overridden; then the
+              same verifications on P threads at once (default: the number of cores).
+          Threshold.Bench load --url http://127.0.0.1:PORT [--users N] [--concurrency C] [--duration S]
+                               [--seed] [--users-file PATH] [--probe K] [--max-logins M]
+                               [--seed-concurrency C] [--server-pid PID] [--label TEXT] [--hash-ms MS]
+                               [--warmup S]
+              Before measuring, S seconds (default 3) of unmeasured logins warm up both sides.
+              --seed registers N users through /register first and writes them to the users file;
+              without it the users are read from that file. C workers sign in for S seconds
+              (at most M logins), each login in a fresh cookie jar: GET /signin, POST the form,
+              follow the redirect to /account and check it names the user. Then K failed sign-ins
+              with a wrong password for a real account and K for an unknown account, interleaved
+              (0 skips). Only loopback URLs are accepted.
+        """;
+}
+
+internal sealed class Args
+{
+    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+
+    public static Args Parse(IEnumerable<string> args)
+    {
+        var result = new Args();
+        string? pending = null;
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (pending is not null) result._values[pending] = null;
+                var eq = arg.IndexOf('=');
+                if (eq > 0) { result._values[arg[2..eq]] = arg[(eq + 1)..]; pending = null; }
+                else pending = arg[2..];
+            }
+            else if (pending is not null)
+            {
+                result._values[pending] = arg;
+                pending = null;
+            }
+            else throw new ArgumentException($"Unexpected argument '{arg}'.");
+        }
+        if (pending is not null) result._values[pending] = null;
+        return result;
+    }
+
+    public bool Flag(string name) => _values.ContainsKey(name);
+
+    public string? String(string name) => _values.TryGetValue(name, out var v) ? v : null;
+
+    public int Int(string name, int fallback, int min, int max)
+    {
+        if (!_values.TryGetValue(name, out var v)) return fallback;
+        if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            throw new ArgumentException($"--{name} must be a whole number from {min} to {max}.");
+        return n;
+    }
+
+    public double Double(string name, double fallback)
+    {
+        if (!_values.TryGetValue(name, out var v)) return fallback;
+        if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || d <= 0)
+            throw new ArgumentException($"--{name} must be a positive number.");
+        return d;
+    }
+}
