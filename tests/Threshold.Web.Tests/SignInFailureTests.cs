@@ -91,46 +91,66 @@ public sealed class SignInFailureTests(ThresholdFactory app) : IClassFixture<Thr
     }
 }
 
-/// <summary>Both failure paths do the same work: exactly one password verification each.</summary>
-public sealed class SignInWorkTests : IAsyncLifetime
+/// <summary>
+/// Both failure paths do the same work: one verification against the account's hash (or a
+/// dummy hash when there is no account) plus exactly Passwords:HintBudget hint checks.
+/// </summary>
+public sealed class SignInWorkTests
 {
-    private CountingPasswordHasher? _hasher;
-    private readonly ThresholdFactory _app;
-
-    public SignInWorkTests()
+    private static (ThresholdFactory App, Func<CountingPasswordHasher> Hasher) Create(int? hintBudget = null)
     {
-        _app = new ThresholdFactory
+        CountingPasswordHasher? hasher = null;
+        var app = new ThresholdFactory
         {
             RealPasswordHashing = true,
+            Settings = hintBudget is { } b ? new Dictionary<string, string?> { ["Passwords:HintBudget"] = b.ToString() } : new Dictionary<string, string?>(),
             TestServices = services => services.AddSingleton<IPasswordHasher<Account>>(sp =>
-                _hasher = new CountingPasswordHasher(new Argon2idPasswordHasher(sp.GetRequiredService<IOptions<PasswordSettings>>()))),
+                hasher = new CountingPasswordHasher(new Argon2idPasswordHasher(sp.GetRequiredService<IOptions<PasswordSettings>>()))),
         };
+        return (app, () => hasher ?? throw new Xunit.Sdk.XunitException("The counting hasher was not used"));
     }
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    private static async Task<int> VerificationsForAsync(ThresholdFactory app, CountingPasswordHasher hasher, string identifier, string password, HttpStatusCode expected)
+    {
+        using var browser = new Browser(app);
+        var form = await browser.SignInFormAsync(identifier, password);
+        hasher.Reset();
+        var response = await form.SubmitAsync();
+        Assert.Equal(expected, response.StatusCode);
+        return hasher.Verifications;
+    }
 
     [Fact]
-    public async Task Wrong_password_unknown_account_and_success_each_verify_one_password()
+    public async Task Wrong_password_typo_and_unknown_account_each_cost_the_same_number_of_verifications()
     {
-        var user = await _app.RegisteredUserAsync();
-        Assert.NotNull(_hasher);
-        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", (await _app.AccountAsync(user.Email))!.PasswordHash);
-        using var browser = new Browser(_app);
+        var (app, hasher) = Create();
+        await using var _ = app;
+        var user = await app.RegisteredUserAsync();
+        Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", (await app.AccountAsync(user.Email))!.PasswordHash);
+        var budget = app.Services.GetRequiredService<IOptions<PasswordSettings>>().Value.HintBudget;
+        var failure = 1 + budget;
 
-        async Task<int> VerificationsFor(string identifier, string password, HttpStatusCode expected)
-        {
-            var form = await browser.SignInFormAsync(identifier, password);
-            _hasher!.Reset();
-            var response = await form.SubmitAsync();
-            Assert.Equal(expected, response.StatusCode);
-            return _hasher.Verifications;
-        }
-
-        Assert.Equal(1, await VerificationsFor(user.Username, user.Password + "!", HttpStatusCode.Unauthorized));
-        Assert.Equal(1, await VerificationsFor(TestUser.UniqueUsername(), user.Password, HttpStatusCode.Unauthorized));
-        Assert.Equal(1, await VerificationsFor(TestUser.UniqueEmail(), user.Password, HttpStatusCode.Unauthorized));
-        Assert.Equal(1, await VerificationsFor(new string('x', 300), user.Password, HttpStatusCode.Unauthorized));
-        Assert.Equal(1, await VerificationsFor(user.Email, user.Password, HttpStatusCode.Found));
+        Assert.Equal(failure, await VerificationsForAsync(app, hasher(), user.Username, user.Password + "!", HttpStatusCode.Unauthorized));
+        Assert.Equal(failure, await VerificationsForAsync(app, hasher(), TestUser.UniqueUsername(), user.Password, HttpStatusCode.Unauthorized));
+        Assert.Equal(failure, await VerificationsForAsync(app, hasher(), TestUser.UniqueEmail(), user.Password, HttpStatusCode.Unauthorized));
+        Assert.Equal(failure, await VerificationsForAsync(app, hasher(), new string('x', 300), user.Password, HttpStatusCode.Unauthorized));
+        // A Caps Lock slip is recognised early, and still padded to the same cost.
+        Assert.Equal(failure, await VerificationsForAsync(app, hasher(), user.Username, InvertCase(user.Password), HttpStatusCode.Unauthorized));
+        Assert.Equal(1, await VerificationsForAsync(app, hasher(), user.Email, user.Password, HttpStatusCode.Found));
     }
+
+    [Fact]
+    public async Task Without_hints_a_wrong_password_and_an_unknown_account_each_verify_exactly_one_password()
+    {
+        var (app, hasher) = Create(hintBudget: 0);
+        await using var _ = app;
+        var user = await app.RegisteredUserAsync();
+
+        Assert.Equal(1, await VerificationsForAsync(app, hasher(), user.Username, user.Password + "!", HttpStatusCode.Unauthorized));
+        Assert.Equal(1, await VerificationsForAsync(app, hasher(), TestUser.UniqueUsername(), user.Password, HttpStatusCode.Unauthorized));
+        Assert.Equal(1, await VerificationsForAsync(app, hasher(), user.Email, user.Password, HttpStatusCode.Found));
+    }
+
+    private static string InvertCase(string text) =>
+        string.Concat(text.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)));
 }
