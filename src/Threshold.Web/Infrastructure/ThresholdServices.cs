@@ -132,6 +132,9 @@ public static class ThresholdServices
             o.ExpireTimeSpan = TimeSpan.FromDays(30);
             o.SlidingExpiration = false;
             o.Events.OnValidatePrincipal = SessionCookie.ValidateAsync;
+            // Sign-in happens on LoginPath, where the handler would redirect to the raw returnUrl
+            // itself; the page redirects instead, to the checked and encoded one.
+            o.Events.OnRedirectToReturnUrl = _ => Task.CompletedTask;
         });
         services.AddAuthorization();
     }

@@ -26,7 +26,9 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text, ILogger<Er
     private PageResult Answer(int? status)
     {
         var fault = HttpContext.Features.Get<IExceptionHandlerPathFeature>();
-        var code = status ?? StatusFor(fault?.Error);
+        // A re-executed POST may carry a form we cannot read, so model binding never fills
+        // the route value; the feature still knows the original status.
+        var code = status ?? HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalStatusCode ?? StatusFor(fault?.Error);
         if (fault?.Error is { } error)
         {
             if (code >= 500)
