@@ -63,16 +63,12 @@ public sealed class EfAccountStore(ThresholdDbContext db) : IAccountStore
         IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (retired is not null) db.PasswordHistory.Add(retired);
         await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.PasswordHash, passwordHash)
             .SetProperty(a => a.PasswordChangedAt, at)
             .SetProperty(a => a.SecurityStamp, Guid.NewGuid().ToString("N")), ct);
-        await db.Sessions.Where(s => s.AccountId == accountId && s.Id != keepSessionId).ExecuteDeleteAsync(ct);
+        await PasswordHistoryWrites.RetireAsync(db, accountId, retired, historyLength, keepSessionId, ct);
         await RecordAsync(messages, securityEvent, ct);
-        var keep = await db.PasswordHistory.Where(h => h.AccountId == accountId)
-            .OrderByDescending(h => h.ReplacedAt).Take(historyLength).Select(h => h.Id).ToListAsync(ct);
-        await db.PasswordHistory.Where(h => h.AccountId == accountId && !keep.Contains(h.Id)).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
+using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Messaging;
 using Threshold.Core.Sessions;
 
@@ -17,6 +18,7 @@ public static class StoreServices
         services.AddScoped<ISessionStore, EfSessionStore>();
         services.AddScoped<IOutboxStore, EfOutboxStore>();
         services.AddScoped<ISecurityEventLog, EfSecurityEventLog>();
+        services.AddScoped<IRecoveryStore, EfRecoveryStore>();
         return services;
     }
 }

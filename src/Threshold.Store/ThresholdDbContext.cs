@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
+using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Messaging;
 using Threshold.Core.Passwords;
 using Threshold.Core.Sessions;
@@ -24,6 +25,7 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
+    public DbSet<ResetTicket> ResetTickets => Set<ResetTicket>();
 
     private bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -69,6 +71,20 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             h.HasIndex(x => new { x.AccountId, x.ReplacedAt });
             h.Property(x => x.PasswordHash).HasMaxLength(256);
             h.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ResetTicket>(t =>
+        {
+            t.HasIndex(x => x.SecretHash).IsUnique();
+            t.HasIndex(x => new { x.RequestKey, x.CreatedAt });
+            t.HasIndex(x => new { x.Destination, x.CreatedAt });
+            t.HasIndex(x => x.BrowserBindingHash);
+            t.Property(x => x.RequestKey).HasMaxLength(256);
+            t.Property(x => x.SecretHash).HasMaxLength(64);
+            t.Property(x => x.BrowserBindingHash).HasMaxLength(64);
+            t.Property(x => x.SecurityStamp).HasMaxLength(64);
+            t.Property(x => x.Destination).HasMaxLength(320);
+            t.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<OutboxMessage>(m =>

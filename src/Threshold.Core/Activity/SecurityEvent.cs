@@ -33,6 +33,8 @@ public enum SecurityEventKind
     SignedOut = 12,
     PasswordChanged = 20,
     PasswordRehashed = 21,
+    PasswordResetRequested = 22,
+    PasswordReset = 23,
     UsernameReminderSent = 30,
     UsernameReminderUnknown = 31,
     UsernameReminderSuppressed = 32,

@@ -47,14 +47,28 @@ public sealed class MessageComposer(IOptions<ThresholdOptions> options, TimeProv
             Format("UsernameReminderSubject", Options.ServiceName),
             Format("UsernameReminderBody", Options.ServiceName, string.Join(", ", usernames), new Uri(Options.PublicOrigin).Host));
 
-    /// <summary>A text message: short, no link, the reference at the end.</summary>
-    public OutboxMessage UsernameReminderSms(string phone, IReadOnlyList<string> usernames, string reference)
+    public OutboxMessage UsernameReminderSms(string phone, IReadOnlyList<string> usernames, string reference) =>
+        Sms("username-reminder", phone, reference, Format("UsernameReminderSms", Options.ServiceName, string.Join(", ", usernames), reference));
+
+    public OutboxMessage PasswordResetLink(string email, string username, Uri link, int minutes, string reference) =>
+        Email("password-reset", email, reference,
+            Format("PasswordResetSubject", Options.ServiceName),
+            Format("PasswordResetBody", username, Options.ServiceName, link, minutes),
+            link);
+
+    public OutboxMessage PasswordResetCode(string phone, string code, int minutes, string reference) =>
+        Sms("password-reset", phone, reference, Format("PasswordResetSms", Options.ServiceName, code, minutes));
+
+    public OutboxMessage PasswordChangedSms(string phone, string reference) =>
+        Sms("password-changed", phone, reference, Format("PasswordChangedSms", Options.ServiceName, reference));
+
+    /// <summary>A text message: short, no link, the reference or the code in it.</summary>
+    private OutboxMessage Sms(string template, string phone, string reference, string text)
     {
         var now = clock.GetUtcNow();
-        var text = Format("UsernameReminderSms", Options.ServiceName, string.Join(", ", usernames), reference);
         return new OutboxMessage
         {
-            Id = Guid.NewGuid(), Channel = MessageChannel.Sms, Template = "username-reminder", To = phone,
+            Id = Guid.NewGuid(), Channel = MessageChannel.Sms, Template = template, To = phone,
             Subject = "", TextBody = text, ReferenceCode = reference, CreatedAt = now, NextAttemptAt = now,
         };
     }

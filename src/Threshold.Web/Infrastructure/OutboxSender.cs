@@ -3,10 +3,12 @@ using Threshold.Core.Messaging;
 namespace Threshold.Web.Infrastructure;
 
 /// <summary>
-/// Runs delivery passes: at once when a message is queued in this instance, and at
-/// least every second otherwise (messages queued by other instances, retries).
+/// Runs delivery passes for every configured transport (SMTP for email, a provider for
+/// text messages): at once when a message is queued in this instance, and at least every
+/// second otherwise (messages queued by other instances, retries).
 /// </summary>
-public sealed class OutboxSender(IServiceScopeFactory scopes, OutboxSignal signal, ILogger<OutboxSender> logger) : BackgroundService
+public sealed class OutboxSender(IServiceScopeFactory scopes, OutboxSignal signal, TimeProvider clock, ILoggerFactory loggers, ILogger<OutboxSender> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -17,8 +19,12 @@ public sealed class OutboxSender(IServiceScopeFactory scopes, OutboxSignal signa
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var dispatcher = scope.ServiceProvider.GetRequiredService<OutboxDispatcher>();
-                while (await dispatcher.DeliverDueAsync(stoppingToken) > 0) { }
+                var store = scope.ServiceProvider.GetRequiredService<IOutboxStore>();
+                foreach (var transport in scope.ServiceProvider.GetServices<IMessageTransport>())
+                {
+                    var dispatcher = new OutboxDispatcher(store, transport, clock, loggers.CreateLogger<OutboxDispatcher>());
+                    while (await dispatcher.DeliverDueAsync(stoppingToken) > 0) { }
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

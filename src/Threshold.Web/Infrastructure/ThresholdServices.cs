@@ -42,12 +42,11 @@ public static class ThresholdServices
         services.AddSingleton(TimeProvider.System);
         AddDatabase(builder);
         AddCore(services);
-        if (config.GetSection("Mail:Smtp:Host").Value is { Length: > 0 })
-        {
-            services.AddSingleton<IMessageTransport, SmtpEmailTransport>();
-            services.AddScoped<OutboxDispatcher>();
-            services.AddHostedService<OutboxSender>();
-        }
+        services.AddOptions<SmsWebhookOptions>().Bind(config.GetSection("Sms:Webhook"));
+        services.AddOptions<RecoveryOptions>().Bind(config.GetSection("Recovery"))
+            .Validate(o => o.IsValid(out _), "Recovery settings are out of range: LinkLifetime 15–60 minutes, CodeLifetime up to 10 minutes, CodeLength 6–8.")
+            .ValidateOnStart();
+        AddTransports(services, config);
 
         services.AddDataProtection().SetApplicationName("Threshold").PersistKeysToDbContext<ThresholdDbContext>();
         AddAuthentication(services, config);
@@ -72,6 +71,24 @@ public static class ThresholdServices
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
     }
 
+    /// <summary>Messages leave the outbox only through configured transports; otherwise they wait there.</summary>
+    private static void AddTransports(IServiceCollection services, IConfiguration config)
+    {
+        var any = false;
+        if (config["Mail:Smtp:Host"] is { Length: > 0 })
+        {
+            services.AddSingleton<IMessageTransport, SmtpEmailTransport>();
+            any = true;
+        }
+        if (config["Sms:Webhook:Url"] is { Length: > 0 })
+        {
+            services.AddHttpClient<WebhookSmsTransport>(c => c.Timeout = TimeSpan.FromSeconds(15));
+            services.AddTransient<IMessageTransport>(sp => sp.GetRequiredService<WebhookSmsTransport>());
+            any = true;
+        }
+        if (any) services.AddHostedService<OutboxSender>();
+    }
+
     private static void AddCore(IServiceCollection services)
     {
         services.AddSingleton(sp => new CommonPasswords(sp.GetRequiredService<IOptions<PasswordSettings>>().Value.CommonPasswordCount));
@@ -87,6 +104,7 @@ public static class ThresholdServices
         services.AddScoped<EmailVerificationFlow>();
         services.AddScoped<PasswordChange>();
         services.AddScoped<UsernameReminder>();
+        services.AddScoped<PasswordReset>();
     }
 
     private static void AddDatabase(WebApplicationBuilder builder)

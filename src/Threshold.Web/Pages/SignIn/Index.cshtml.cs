@@ -13,6 +13,8 @@ public sealed class SignInModel(PasswordSignIn signIn, SessionManager sessions, 
 {
     [BindProperty] public SignInInput Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    /// <summary>"done" after a password reset: says so above the form.</summary>
+    [BindProperty(SupportsGet = true)] public string? Reset { get; set; }
     /// <summary>Set when a failed password was a recognised typo or an old password.</summary>
     public PasswordHint? Hint { get; private set; }
 
