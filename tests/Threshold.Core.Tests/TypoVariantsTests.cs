@@ -146,7 +146,13 @@ public class TypoVariantsTests
     public void An_empty_password_has_no_variants() => Assert.Empty(TypoVariants.Of(""));
 
     [Fact]
-    public void Only_whitespace_gives_no_empty_variant() => Assert.Empty(TypoVariants.Of("  \n"));
+    public void Only_whitespace_gives_no_empty_variant()
+    {
+        Assert.Empty(TypoVariants.Of("\n"));
+        Assert.Empty(TypoVariants.Of(" "));
+        // A pasted line break goes, the spaces before it may be part of the password.
+        Assert.Equal([(TypoKind.TrailingWhitespace, "  ")], TypoVariants.Of("  \n"));
+    }
 
     [Fact]
     public void A_single_letter_gives_one_variant_not_two_equal_ones()

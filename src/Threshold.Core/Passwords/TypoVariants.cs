@@ -20,11 +20,11 @@ public enum TypoKind
 /// </summary>
 public static class TypoVariants
 {
-    private static readonly Dictionary<char, char> Autocorrected = new()
+    private static readonly Dictionary<char, string> Autocorrected = new()
     {
-        ['\u2018'] = '\'', ['\u2019'] = '\'', ['\u201A'] = '\'', ['\u201B'] = '\'',
-        ['\u201C'] = '"', ['\u201D'] = '"', ['\u201E'] = '"', ['\u201F'] = '"',
-        ['\u2013'] = '-', ['\u2014'] = '-',
+        ['\u2018'] = "'", ['\u2019'] = "'", ['\u201A'] = "'", ['\u201B'] = "'",
+        ['\u201C'] = "\"", ['\u201D'] = "\"", ['\u201E'] = "\"", ['\u201F'] = "\"",
+        ['\u2013'] = "-", ['\u2014'] = "-",
     };
 
     public static IReadOnlyList<(TypoKind Kind, string Password)> Of(string typed)
@@ -39,9 +39,20 @@ public static class TypoVariants
         Add(TypoKind.CapsLock, InvertCase(typed));
         Add(TypoKind.FirstLetterCase, FlipFirstLetter(typed));
         if (typed.Any(Autocorrected.ContainsKey))
-            Add(TypoKind.Autocorrect, string.Concat(typed.Select(c => Autocorrected.GetValueOrDefault(c, c))));
-        Add(TypoKind.TrailingWhitespace, typed.TrimEnd(' ', '\t', '\r', '\n'));
+            Add(TypoKind.Autocorrect, string.Concat(typed.Select(c => Autocorrected.GetValueOrDefault(c, c.ToString()))));
+        Add(TypoKind.TrailingWhitespace, WithoutTrailingBlank(typed));
         return variants;
+    }
+
+    /// <summary>
+    /// A pasted line break goes entirely; otherwise one trailing space or tab. A password may
+    /// really end in a space, so "pass \n" must become "pass ", not "pass".
+    /// </summary>
+    private static string WithoutTrailingBlank(string text)
+    {
+        var trimmed = text.TrimEnd('\r', '\n');
+        if (trimmed.Length != text.Length) return trimmed;
+        return text.Length > 0 && text[^1] is ' ' or '\t' ? text[..^1] : text;
     }
 
     private static string InvertCase(string text) => string.Create(text.Length, text, (span, source) =>

@@ -42,7 +42,8 @@ public sealed class PasswordChange(
             problems.Add(new("CurrentPassword", "current_password.wrong"));
         if (policy.Check(request.NewPassword, [account.Email, account.UserName]) is { } problem)
             problems.Add(new("NewPassword", "password." + problem.ToString().ToLowerInvariant()));
-        else if (request.NewPassword == request.CurrentPassword)
+        else if (request.CurrentPassword is not null &&
+                 PasswordText.Normalize(request.NewPassword!) == PasswordText.Normalize(request.CurrentPassword))
             problems.Add(new("NewPassword", "password.same"));
         else if (problems.Count == 0 && await IsRecentPasswordAsync(account, request.NewPassword!, ct))
             problems.Add(new("NewPassword", "password.reused"));
