@@ -30,11 +30,17 @@ public sealed class EfRecoveryStore(ThresholdDbContext db) : IRecoveryStore
     public Task<int> CountToDestinationAsync(string destination, DateTimeOffset since, CancellationToken ct = default) =>
         db.ResetTickets.CountAsync(t => t.Destination == destination && t.CreatedAt >= since, ct);
 
-    public async Task<int> AddFailedAttemptAsync(Guid ticketId, CancellationToken ct = default)
+    public async Task<int?> TryCountAttemptAsync(Guid ticketId, int max, CancellationToken ct = default)
     {
-        await db.ResetTickets.Where(t => t.Id == ticketId).ExecuteUpdateAsync(s => s.SetProperty(t => t.FailedAttempts, t => t.FailedAttempts + 1), ct);
+        var counted = await db.ResetTickets.Where(t => t.Id == ticketId && t.FailedAttempts < max)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.FailedAttempts, t => t.FailedAttempts + 1), ct);
+        if (counted != 1) return null;
         return await db.ResetTickets.Where(t => t.Id == ticketId).Select(t => t.FailedAttempts).SingleAsync(ct);
     }
+
+    public Task UncountAttemptAsync(Guid ticketId, CancellationToken ct = default) =>
+        db.ResetTickets.Where(t => t.Id == ticketId && t.FailedAttempts > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.FailedAttempts, t => t.FailedAttempts - 1), ct);
 
     public async Task<bool> TryCompleteAsync(ResetTicket ticket, string newPasswordHash, DateTimeOffset at, PasswordHistoryEntry retired, int historyLength,
         IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)

@@ -175,7 +175,7 @@ public abstract class RecoveryStoreSpecification : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AddFailedAttempt_adds_one_to_that_ticket_only_and_returns_the_new_count()
+    public async Task TryCountAttempt_adds_one_to_that_ticket_only_up_to_the_limit_and_Uncount_takes_one_back()
     {
         var alice = await NewAccountAsync("alice");
         var ticket = NewTicket(alice, MessageChannel.Sms, T0, NewHash());
@@ -186,10 +186,14 @@ public abstract class RecoveryStoreSpecification : IAsyncLifetime
         for (var expected = 1; expected <= 5; expected++)
         {
             var attempts = expected;
-            Assert.Equal(attempts, await Recovery(s => s.AddFailedAttemptAsync(ticket.Id, Ct)));
+            Assert.Equal(attempts, await Recovery(s => s.TryCountAttemptAsync(ticket.Id, 5, Ct)));
         }
+        Assert.Null(await Recovery(s => s.TryCountAttemptAsync(ticket.Id, 5, Ct)));
         Assert.Equal(5, (await Recovery(s => s.FindBySecretHashAsync(ticket.SecretHash, Ct)))!.FailedAttempts);
         Assert.Equal(0, (await Recovery(s => s.FindBySecretHashAsync(other.SecretHash, Ct)))!.FailedAttempts);
+
+        await Recovery(s => s.UncountAttemptAsync(ticket.Id, Ct));
+        Assert.Equal(4, (await Recovery(s => s.FindBySecretHashAsync(ticket.SecretHash, Ct)))!.FailedAttempts);
     }
 
     // --------------------------------------------------------------- completion

@@ -17,6 +17,21 @@ public class SecurityEvent
     public string? UserAgent { get; set; }
     public required string ReferenceCode { get; set; }
 
+    /// <summary>A new event about a request from <paramref name="client"/>; text is truncated to fit.</summary>
+    public static SecurityEvent Of(SecurityEventKind kind, DateTimeOffset at, ClientInfo client, string reference,
+        Guid? accountId = null, string? identifier = null, string? reason = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        At = at,
+        Kind = kind,
+        AccountId = accountId,
+        Identifier = Truncate(identifier),
+        Reason = reason,
+        IpAddress = client.IpAddress,
+        UserAgent = Truncate(client.UserAgent),
+        ReferenceCode = reference,
+    };
+
     public static string? Truncate(string? text) =>
         text is null ? null : text.Length <= MaxTextLength ? text : text[..MaxTextLength];
 }

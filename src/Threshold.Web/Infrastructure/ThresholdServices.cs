@@ -99,6 +99,7 @@ public static class ThresholdServices
         services.AddSingleton<MessageComposer>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<SessionManager>();
+        services.AddScoped<PasswordReuse>();
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<Registration>();
         services.AddScoped<EmailVerificationFlow>();

@@ -23,6 +23,7 @@ public sealed class PasswordChange(
     IAccountStore accounts,
     IPasswordHasher<Account> hasher,
     PasswordPolicy policy,
+    PasswordReuse reuse,
     MessageComposer messages,
     OutboxSignal outboxSignal,
     IOptions<PasswordSettings> settings,
@@ -45,7 +46,7 @@ public sealed class PasswordChange(
         else if (request.CurrentPassword is not null &&
                  PasswordText.Normalize(request.NewPassword!) == PasswordText.Normalize(request.CurrentPassword))
             problems.Add(new("NewPassword", "password.same"));
-        else if (problems.Count == 0 && await IsRecentPasswordAsync(account, request.NewPassword!, ct))
+        else if (problems.Count == 0 && await reuse.IsCurrentOrRecentAsync(account, request.NewPassword!, ct))
             problems.Add(new("NewPassword", "password.reused"));
         if (problems.Count > 0) return new(problems, reference);
 
@@ -60,27 +61,8 @@ public sealed class PasswordChange(
             ReplacedByOwner = true,
         };
         await accounts.ChangePasswordAsync(account.Id, hasher.HashPassword(account, request.NewPassword!), now, request.CurrentSessionId,
-            retired, settings.Value.HistoryLength, [notice], new SecurityEvent
-            {
-                Id = Guid.NewGuid(),
-                At = now,
-                Kind = SecurityEventKind.PasswordChanged,
-                AccountId = account.Id,
-                Identifier = account.UserName,
-                IpAddress = request.Client.IpAddress,
-                UserAgent = SecurityEvent.Truncate(request.Client.UserAgent),
-                ReferenceCode = reference,
-            }, ct);
+            retired, settings.Value.HistoryLength, [notice], SecurityEvent.Of(SecurityEventKind.PasswordChanged, now, request.Client, reference, account.Id, account.UserName), ct);
         outboxSignal.Notify();
         return new([], reference);
-    }
-
-    /// <summary>One of the last few passwords (the history keeps <see cref="PasswordSettings.HistoryLength"/>).</summary>
-    private async Task<bool> IsRecentPasswordAsync(Account account, string candidate, CancellationToken ct)
-    {
-        foreach (var old in await accounts.PasswordHistoryAsync(account.Id, ct))
-            if (hasher.VerifyHashedPassword(account, old.PasswordHash, candidate) != PasswordVerificationResult.Failed)
-                return true;
-        return false;
     }
 }

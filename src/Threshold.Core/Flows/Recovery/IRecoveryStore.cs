@@ -13,8 +13,15 @@ public interface IRecoveryStore
     Task<ResetTicket?> LatestForBrowserAsync(string browserBindingHash, CancellationToken ct = default);
     Task<IReadOnlyList<ResetTicket>> RecentByKeyAsync(string requestKey, DateTimeOffset since, CancellationToken ct = default);
     Task<int> CountToDestinationAsync(string destination, DateTimeOffset since, CancellationToken ct = default);
-    /// <summary>Adds one wrong attempt and returns the new count.</summary>
-    Task<int> AddFailedAttemptAsync(Guid ticketId, CancellationToken ct = default);
+    /// <summary>
+    /// Counts an attempt before the code is compared, atomically and only while fewer than
+    /// <paramref name="max"/> were made, so parallel guesses cannot exceed the limit.
+    /// Returns the new count, or null when the limit was already reached.
+    /// </summary>
+    Task<int?> TryCountAttemptAsync(Guid ticketId, int max, CancellationToken ct = default);
+
+    /// <summary>Takes back the attempt counted for a code that turned out right.</summary>
+    Task UncountAttemptAsync(Guid ticketId, CancellationToken ct = default);
 
     /// <summary>
     /// Uses the ticket and sets the new password in one transaction: only if the ticket is

@@ -23,6 +23,7 @@ public sealed class PasswordReset(
     IRecoveryStore tickets,
     IPasswordHasher<Account> hasher,
     PasswordPolicy policy,
+    PasswordReuse reuse,
     MessageComposer messages,
     OutboxSignal outboxSignal,
     IOptions<RecoveryOptions> recoveryOptions,
@@ -95,12 +96,14 @@ public sealed class PasswordReset(
 
         var digits = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
         if (digits.Length == 0) return new(ResetStatus.Valid, [new("Code", "code.missing")], reference, Options.MaxCodeAttempts - ticket.FailedAttempts);
+        if (await tickets.TryCountAttemptAsync(ticket.Id, Options.MaxCodeAttempts, ct) is not { } attempts)
+            return new(ResetStatus.TooManyAttempts, [], reference);
         if (ticket.AccountId is null || !FixedTimeEquals(CodeHash(ticket.Id, digits), ticket.SecretHash))
         {
-            var attempts = await tickets.AddFailedAttemptAsync(ticket.Id, ct);
             var left = Math.Max(0, Options.MaxCodeAttempts - attempts);
             return left == 0 ? new(ResetStatus.TooManyAttempts, [], reference) : new(ResetStatus.WrongCode, [new("Code", "code.wrong")], reference, left);
         }
+        await tickets.UncountAttemptAsync(ticket.Id, ct);
         var account = await accounts.FindByIdAsync(ticket.AccountId.Value, ct);
         if (account is null || account.SecurityStamp != ticket.SecurityStamp) return new(ResetStatus.Superseded, [], reference);
         return await CompleteAsync(ticket, account, newPassword, client, reference, ct);
@@ -121,7 +124,7 @@ public sealed class PasswordReset(
     {
         if (policy.Check(newPassword, [account.Email, account.UserName]) is { } problem)
             return new(ResetStatus.Valid, [new("NewPassword", "password." + problem.ToString().ToLowerInvariant())], reference);
-        if (await IsCurrentOrRecentAsync(account, newPassword!, ct))
+        if (await reuse.IsCurrentOrRecentAsync(account, newPassword!, ct))
             return new(ResetStatus.Valid, [new("NewPassword", "password.reused")], reference);
 
         var now = clock.GetUtcNow();
@@ -133,20 +136,10 @@ public sealed class PasswordReset(
             Id = Guid.NewGuid(), AccountId = account.Id, PasswordHash = account.PasswordHash ?? "", ReplacedAt = now, ReplacedByOwner = false,
         };
         var done = await tickets.TryCompleteAsync(ticket, hasher.HashPassword(account, newPassword!), now, retired,
-            passwordSettings.Value.HistoryLength, notices, Event(SecurityEventKind.PasswordReset, account.Id, account.UserName, ticket.Channel.ToString().ToLowerInvariant(), client, reference), ct);
+            passwordSettings.Value.HistoryLength, notices, SecurityEvent.Of(SecurityEventKind.PasswordReset, now, client, reference, account.Id, account.UserName, ticket.Channel.ToString().ToLowerInvariant()), ct);
         if (!done) return new(ResetStatus.Used, [], reference);
         outboxSignal.Notify();
         return new(ResetStatus.Valid, [], reference);
-    }
-
-    private async Task<bool> IsCurrentOrRecentAsync(Account account, string candidate, CancellationToken ct)
-    {
-        if (account.PasswordHash is { } current && hasher.VerifyHashedPassword(account, current, candidate) != PasswordVerificationResult.Failed)
-            return true;
-        foreach (var old in await accounts.PasswordHistoryAsync(account.Id, ct))
-            if (hasher.VerifyHashedPassword(account, old.PasswordHash, candidate) != PasswordVerificationResult.Failed)
-                return true;
-        return false;
     }
 
     private async Task<(ResetStatus, ResetTicket?, Account?)> LookUpLinkAsync(string? token, CancellationToken ct)
@@ -214,7 +207,8 @@ public sealed class PasswordReset(
                     thresholdOptions.Value.Link("recover/password/reset?token=" + token), (int)Options.LinkLifetime.TotalMinutes, reference));
         }
         await tickets.AddTicketAsync(ticket, outgoing,
-            Event(SecurityEventKind.PasswordResetRequested, account?.Id, typed, account is null ? "no_match" : channel.ToString().ToLowerInvariant(), request.Client, reference), ct);
+            SecurityEvent.Of(SecurityEventKind.PasswordResetRequested, now, request.Client, reference, account?.Id, typed,
+                account is null ? "no_match" : channel.ToString().ToLowerInvariant()), ct);
         if (outgoing.Count > 0) outboxSignal.Notify();
     }
 
@@ -228,16 +222,4 @@ public sealed class PasswordReset(
     private static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
 
-    private SecurityEvent Event(SecurityEventKind kind, Guid? accountId, string? identifier, string? reason, ClientInfo client, string reference) => new()
-    {
-        Id = Guid.NewGuid(),
-        At = clock.GetUtcNow(),
-        Kind = kind,
-        AccountId = accountId,
-        Identifier = SecurityEvent.Truncate(identifier),
-        Reason = reason,
-        IpAddress = client.IpAddress,
-        UserAgent = SecurityEvent.Truncate(client.UserAgent),
-        ReferenceCode = reference,
-    };
 }

@@ -51,7 +51,7 @@ public sealed class UsernameReminder(
 
         if (matches.Count == 0)
         {
-            await events.RecordAsync(Event(SecurityEventKind.UsernameReminderUnknown, null, contact, request.Client, reference), ct);
+            await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.UsernameReminderUnknown, clock.GetUtcNow(), request.Client, reference, null, contact), ct);
             return new([], reference);
         }
 
@@ -59,29 +59,18 @@ public sealed class UsernameReminder(
         var owner = matches[0];
         if (await events.CountAsync(owner.Id, SecurityEventKind.UsernameReminderSent, now.AddHours(-1), ct) >= MaxPerAccountPerHour)
         {
-            await events.RecordAsync(Event(SecurityEventKind.UsernameReminderSuppressed, owner.Id, contact, request.Client, reference), ct);
+            await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.UsernameReminderSuppressed, clock.GetUtcNow(), request.Client, reference, owner.Id, contact), ct);
             return new([], reference);
         }
         var usernames = matches.Select(a => a.UserName!).ToList();
         var message = channel == MessageChannel.Email
             ? messages.UsernameReminder(owner.Email!, usernames, reference)
             : messages.UsernameReminderSms(owner.PhoneNumber!, usernames, reference);
-        await accounts.RecordAsync([message], Event(SecurityEventKind.UsernameReminderSent, owner.Id, contact, request.Client, reference), ct);
+        await accounts.RecordAsync([message], SecurityEvent.Of(SecurityEventKind.UsernameReminderSent, clock.GetUtcNow(), request.Client, reference, owner.Id, contact), ct);
         outboxSignal.Notify();
         return new([], reference);
     }
 
     private static UsernameReminderResult Problem(string code, string reference) => new([new FieldProblem("Contact", code)], reference);
 
-    private SecurityEvent Event(SecurityEventKind kind, Guid? accountId, string contact, ClientInfo client, string reference) => new()
-    {
-        Id = Guid.NewGuid(),
-        At = clock.GetUtcNow(),
-        Kind = kind,
-        AccountId = accountId,
-        Identifier = SecurityEvent.Truncate(contact),
-        IpAddress = client.IpAddress,
-        UserAgent = SecurityEvent.Truncate(client.UserAgent),
-        ReferenceCode = reference,
-    };
 }

@@ -98,7 +98,7 @@ public sealed class Registration(
         var link = options.Value.Link("verify-email?token=" + token);
         var welcome = messages.Welcome(account.Email!, account.UserName!, link, reference);
         // A race with another registration for the same identifiers ends here: the store writes nothing.
-        return await accounts.TryCreateAsync(account, verification, [welcome], Event(SecurityEventKind.Registered, account.Id, account.Email, request.Client, reference), ct);
+        return await accounts.TryCreateAsync(account, verification, [welcome], SecurityEvent.Of(SecurityEventKind.Registered, clock.GetUtcNow(), request.Client, reference, account.Id, account.Email), ct);
     }
 
     /// <summary>The address's owner hears what happened; the person at the form learns nothing.</summary>
@@ -108,25 +108,14 @@ public sealed class Registration(
         if (existing is not null)
         {
             await EnqueueAsync(messages.AlreadyRegistered(existing.Email!, existing.UserName!, reference),
-                Event(SecurityEventKind.RegistrationForExistingEmail, existing.Id, attempted.Email, client, reference), ct);
+                SecurityEvent.Of(SecurityEventKind.RegistrationForExistingEmail, clock.GetUtcNow(), client, reference, existing.Id, attempted.Email), ct);
             return;
         }
         await EnqueueAsync(messages.UsernameUnavailable(attempted.Email!, attempted.UserName!, reference),
-            Event(SecurityEventKind.RegistrationUsernameUnavailable, null, attempted.UserName, client, reference), ct);
+            SecurityEvent.Of(SecurityEventKind.RegistrationUsernameUnavailable, clock.GetUtcNow(), client, reference, null, attempted.UserName), ct);
     }
 
     private Task EnqueueAsync(OutboxMessage message, SecurityEvent securityEvent, CancellationToken ct) =>
         accounts.RecordAsync([message], securityEvent, ct);
 
-    private SecurityEvent Event(SecurityEventKind kind, Guid? accountId, string? identifier, ClientInfo client, string reference) => new()
-    {
-        Id = Guid.NewGuid(),
-        At = clock.GetUtcNow(),
-        Kind = kind,
-        AccountId = accountId,
-        Identifier = SecurityEvent.Truncate(identifier),
-        IpAddress = client.IpAddress,
-        UserAgent = SecurityEvent.Truncate(client.UserAgent),
-        ReferenceCode = reference,
-    };
 }

@@ -98,16 +98,5 @@ public sealed class PasswordSignIn(
         new(SignInOutcome.InvalidCredentials, null, reference, []);
 
     private Task RecordAsync(SecurityEventKind kind, Guid? accountId, PasswordSignInRequest request, string reference, string? reason, CancellationToken ct) =>
-        events.RecordAsync(new SecurityEvent
-        {
-            Id = Guid.NewGuid(),
-            At = clock.GetUtcNow(),
-            Kind = kind,
-            AccountId = accountId,
-            Identifier = SecurityEvent.Truncate(request.Identifier),
-            Reason = reason,
-            IpAddress = request.Client.IpAddress,
-            UserAgent = SecurityEvent.Truncate(request.Client.UserAgent),
-            ReferenceCode = reference,
-        }, ct);
+        events.RecordAsync(SecurityEvent.Of(kind, clock.GetUtcNow(), request.Client, reference, accountId, request.Identifier, reason), ct);
 }

@@ -60,17 +60,7 @@ public sealed class EmailVerificationFlow(
         var sameBrowser = verification.BrowserBindingHash is { } expected &&
                           SecretToken.Parse(browserBindingToken) is { } binding &&
                           SecretToken.Hash(binding) == expected;
-        await events.RecordAsync(new SecurityEvent
-        {
-            Id = Guid.NewGuid(),
-            At = clock.GetUtcNow(),
-            Kind = SecurityEventKind.EmailVerified,
-            AccountId = account.Id,
-            Identifier = account.Email,
-            IpAddress = client.IpAddress,
-            UserAgent = SecurityEvent.Truncate(client.UserAgent),
-            ReferenceCode = reference,
-        }, ct);
+        await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.EmailVerified, clock.GetUtcNow(), client, reference, account.Id, account.Email), ct);
         return new(VerificationStatus.Valid, account, sameBrowser, reference);
     }
 
@@ -95,17 +85,7 @@ public sealed class EmailVerificationFlow(
             ExpiresAt = now + options.Value.VerificationLinkLifetime,
         };
         var message = messages.VerifyAgain(account.Email!, account.UserName!, options.Value.Link("verify-email?token=" + token), reference);
-        await accounts.AddVerificationAsync(verification, [message], new SecurityEvent
-        {
-            Id = Guid.NewGuid(),
-            At = now,
-            Kind = SecurityEventKind.VerificationResent,
-            AccountId = account.Id,
-            Identifier = account.Email,
-            IpAddress = client.IpAddress,
-            UserAgent = SecurityEvent.Truncate(client.UserAgent),
-            ReferenceCode = reference,
-        }, ct);
+        await accounts.AddVerificationAsync(verification, [message], SecurityEvent.Of(SecurityEventKind.VerificationResent, now, client, reference, account.Id, account.Email), ct);
         outboxSignal.Notify();
         return new(ResendOutcome.Sent, TimeSpan.Zero, reference);
     }

@@ -18,18 +18,7 @@ public sealed class SignOutModel(SessionManager sessions, ISecurityEventLog even
         if (User.AccountId() is { } accountId)
         {
             await sessions.EndAsync(User.Token(), ct);
-            var client = HttpContext.Client();
-            await events.RecordAsync(new SecurityEvent
-            {
-                Id = Guid.NewGuid(),
-                At = clock.GetUtcNow(),
-                Kind = SecurityEventKind.SignedOut,
-                AccountId = accountId,
-                Identifier = User.Identity?.Name,
-                IpAddress = client.IpAddress,
-                UserAgent = SecurityEvent.Truncate(client.UserAgent),
-                ReferenceCode = ReferenceCode.New(),
-            }, ct);
+            await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.SignedOut, clock.GetUtcNow(), HttpContext.Client(), ReferenceCode.New(), accountId, User.Identity?.Name), ct);
         }
         await HttpContext.SignOutAsync(SessionCookie.Scheme);
         return LocalRedirect("/");
