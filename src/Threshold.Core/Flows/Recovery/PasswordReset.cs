@@ -40,7 +40,7 @@ public sealed class PasswordReset(
         if (typed.Length == 0)
             return new(ResetRequestOutcome.Invalid, MessageChannel.Email, reference, [new("Identifier", "identifier.missing")]);
         var byPhone = PhoneNumbers.LooksLikePhone(typed);
-        var key = byPhone ? PhoneNumbers.ToE164(typed) ?? Identifiers.Normalize(typed) : Identifiers.Normalize(typed);
+        var key = RequestKeyOf(byPhone ? PhoneNumbers.ToE164(typed) ?? Identifiers.Normalize(typed) : Identifiers.Normalize(typed));
 
         var now = clock.GetUtcNow();
         if (await RetryAfterAsync(key, now, ct) is { } wait)
@@ -211,6 +211,10 @@ public sealed class PasswordReset(
                 account is null ? "no_match" : channel.ToString().ToLowerInvariant()), ct);
         if (outgoing.Count > 0) outboxSignal.Notify();
     }
+
+    /// <summary>Identifiers longer than any real one still get a cooldown, under a fixed-size key.</summary>
+    private static string RequestKeyOf(string normalized) =>
+        normalized.Length <= Identifiers.EmailMaxLength ? normalized : "sha256:" + SecretToken.Hash(normalized);
 
     private static string NewCode(int length) =>
         string.Create(length, 0, (span, _) => { for (var i = 0; i < span.Length; i++) span[i] = (char)('0' + RandomNumberGenerator.GetInt32(10)); });
