@@ -19,7 +19,7 @@ namespace Threshold.Browser.Tests.Infrastructure;
 /// The port is chosen up front so <c>Threshold:PublicOrigin</c> (the origin of the links we
 /// mail) is the very origin the browser uses. WebAuthn needs <c>localhost</c>, not 127.0.0.1.
 /// </summary>
-public sealed partial class ThresholdServer : WebApplicationFactory<Program>, IAsyncLifetime
+public partial class ThresholdServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("threshold-browser-");
 
@@ -41,7 +41,11 @@ public sealed partial class ThresholdServer : WebApplicationFactory<Program>, IA
         builder.UseSetting("Mail:Smtp:Host", "");
         builder.UseSetting("Passwords:Argon2:MemoryKiB", "1024");
         builder.UseSetting("Passwords:Argon2:Iterations", "1");
+        ConfigureServer(builder);
     }
+
+    /// <summary>A derived server's own settings and services, applied after (and so over) the ones above.</summary>
+    protected virtual void ConfigureServer(IWebHostBuilder builder) { }
 
     public ValueTask InitializeAsync()
     {
