@@ -67,6 +67,12 @@ public sealed class PasswordResetEmailTests
         var link = await app.ResetLinkAsync(user.Email);
         var token = Mail.TokenOf(link);
         Assert.True(token.Length >= 22, "A token of at least 128 bits");   // base64url: 22 characters carry 128 bits
+        // Stored only as its hash: the row is found by the hash, and no column holds the token.
+        var stored = await app.QueryAsync(db => db.ResetTickets.AsNoTracking().ToListAsync(Ct));
+        Assert.NotNull(await app.TicketAsync(token));
+        Assert.All(stored, t => Assert.DoesNotContain(token, string.Join("|", t.SecretHash, t.RequestKey, t.BrowserBindingHash, t.Destination, t.SecurityStamp)));
+        Assert.DoesNotContain(await app.QueryAsync(db => db.SecurityEvents.AsNoTracking().ToListAsync(Ct)),
+            e => $"{e.Identifier}|{e.Reason}|{e.UserAgent}".Contains(token, StringComparison.Ordinal));
 
         // Opening the link (as a mail scanner would, twice) changes nothing and says whose account it is.
         using var browser = app.NewBrowser();
@@ -338,5 +344,32 @@ public sealed class PasswordResetEmailTests
         var next = Fresh("Renewed");
         (await browser.ResetWithLinkAsync(fresh, next)).AssertRedirectsTo("/signin?reset=done");
         Assert.True(await app.SignsInAsync(user.Username, next));
+    }
+
+    [Fact]
+    public async Task Send_a_new_link_at_the_hourly_limit_says_when_to_try_again()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var app = NewApp(clock);
+        var user = await app.RegisterAsync(NewUser());
+        using var browser = app.NewBrowser();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await browser.RequestResetAsync(user.Email)).StatusCode);
+            clock.Advance(TimeSpan.FromSeconds(61));
+        }
+        var link = ResetLinkIn((await app.ResetMessagesToAsync(user.Email))[0].TextBody);
+        clock.Advance(TimeSpan.FromMinutes(30));   // the first link has expired; the hour is not over
+
+        var expired = await browser.GetAsync(Site.PathOf(link));
+        Assert.Equal(HttpStatusCode.Gone, expired.Status);
+        var wait = await expired.Form("Send a new link").SubmitAndLoadAsync();
+
+        Assert.Equal((HttpStatusCode)429, wait.Status);
+        Assert.Equal(5, (await app.ResetMessagesToAsync(user.Email)).Count);
+        // The next request is possible 60 min after the first, i.e. in about 25 minutes: the answer must say so,
+        // as the request page does ("You can ask again in 25 minutes", Retry-After), not "less than a minute ago".
+        Assert.True(wait.Response.Headers.RetryAfter is not null, "No Retry-After header on the 429");
+        Assert.Contains("25 minutes", wait.AlertText);
     }
 }

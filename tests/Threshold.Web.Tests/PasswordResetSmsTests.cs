@@ -52,6 +52,10 @@ public sealed class PasswordResetSmsTests
         var code = CodeIn(sms.TextBody);
         Assert.Matches("^[0-9]{6}$", code);
         Assert.DoesNotContain(await app.MessagesToAsync(user.Email), m => m.Template == "password-reset");
+        // The code is stored only as a (salted) hash.
+        var ticket = await app.QueryAsync(db => db.ResetTickets.AsNoTracking().SingleAsync(t => t.Destination == Phone, Ct));
+        Assert.Equal(64, ticket.SecretHash.Length);
+        Assert.DoesNotContain(code, ticket.SecretHash);
 
         var codePage = await browser.GetAsync("/recover/password/code");
         Assert.Equal(HttpStatusCode.OK, codePage.Status);
@@ -274,6 +278,22 @@ public sealed class PasswordResetSmsTests
         var direct = await browser.RequestResetAndLoadAsync(user.Email);
         Assert.Equal("Check your email", direct.Heading);
         (await browser.RequestResetAsync(PhoneAsTyped)).AssertRedirectsTo("/recover/password/code");
+    }
+
+    [Fact]
+    public async Task A_number_confirmed_on_two_accounts_cannot_say_which_to_reset_and_is_treated_as_unknown()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var app = NewApp(clock);
+        var first = await UserWithPhoneAsync(app);
+        var second = await UserWithPhoneAsync(app);
+        using var browser = app.NewBrowser();
+
+        (await browser.RequestResetAsync(PhoneAsTyped)).AssertRedirectsTo("/recover/password/code");
+
+        Assert.Equal(0, SmsCount(await app.OutboxAsync()));
+        Assert.True(await app.SignsInAsync(first.Username, first.Password));
+        Assert.True(await app.SignsInAsync(second.Username, second.Password));
     }
 
     /// <summary>Six-digit codes that are not <paramref name="code"/>.</summary>
