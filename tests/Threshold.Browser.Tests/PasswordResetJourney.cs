@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Threshold.Store;
 using Threshold.Browser.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -112,6 +115,62 @@ public sealed partial class PasswordResetJourney(SmtpThresholdServer server, Chr
 
         await reader.GotoAsync(fresh);
         await Expect(Heading(reader)).ToHaveTextAsync("Choose a new password");
+    }
+
+    [Fact]
+    public async Task With_an_email_and_a_phone_choose_a_text_message_and_enter_the_code()
+    {
+        var person = Person.New();
+        var phone = "+44207946" + Random.Shared.Next(1000, 9999);
+        await RegisterAsync(Page, person);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ThresholdDbContext>();
+            var normalized = person.Email.ToUpperInvariant();
+            Assert.Equal(1, await db.Users.Where(a => a.NormalizedEmail == normalized)
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.PhoneNumber, phone).SetProperty(a => a.PhoneNumberConfirmed, true), TestContext.Current.CancellationToken));
+        }
+
+        await Page.GotoAsync("/recover/password");
+        await Page.GetByLabel("Email, username or phone number").FillAsync(person.Username);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send reset instructions" }).ClickAsync();
+        await Expect(Heading(Page)).ToHaveTextAsync("Where should we send it?");
+        var byText = Page.GetByLabel($"Text message to {phone[..3]} •••• ••• {phone[^3..]} (a code)");
+        await Expect(byText).ToBeVisibleAsync();
+        await Expect(Page.GetByLabel("Email to a•••@example.com (a link)")).ToBeCheckedAsync();
+        await CheckPageAsync("the choice between email and text message");
+
+        await byText.CheckAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await ExpectPathAsync(Page, "/recover/password/code");
+        await Expect(Heading(Page)).ToHaveTextAsync("Enter the code");
+        await CheckPageAsync("the code page");
+
+        string code;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ThresholdDbContext>();
+            var text = await db.OutboxMessages.Where(m => m.To == phone && m.Template == "password-reset").Select(m => m.TextBody).SingleAsync(TestContext.Current.CancellationToken);
+            code = Regex.Match(text, "(?<![0-9])[0-9]{6}(?![0-9])").Value;
+        }
+        Assert.Matches("^[0-9]{6}$", code);
+
+        var chosen = "coral signal " + Guid.NewGuid().ToString("N")[..8] + " harbour";
+        await Page.GetByLabel("Code from the text message").FillAsync(code == "000000" ? "111111" : "000000");
+        await PasswordField(Page, "New password").FillAsync(chosen);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("That code is not right");
+        await Expect(Page.GetByLabel("Code from the text message")).ToHaveAttributeAsync("aria-invalid", "true");
+        await CheckPageAsync("the code page showing a wrong code");
+
+        await Page.GetByLabel("Code from the text message").FillAsync(code);
+        await PasswordField(Page, "New password").FillAsync(chosen);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();
+        await ExpectPathAsync(Page, "/signin?reset=done");
+        await Page.GetByLabel("Email or username").FillAsync(person.Email);
+        await PasswordField(Page).FillAsync(chosen);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ExpectPathAsync(Page, "/account");
     }
 
     private static ILocator PasswordField(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
