@@ -27,7 +27,9 @@ for path in list(web.rglob("*.cshtml")) + list(web.rglob("*.cs")):
     for match in pattern.finditer(path.read_text(encoding="utf-8")):
         used.add(match.group(1).replace('\\"', '"'))
 
-merged = dict(existing)
+# Error codes from Core ("password.common") are kept; page text no page uses any more goes.
+is_code = re.compile(r"^[a-z_]+\.[a-z_]+$")
+merged = {k: v for k, v in existing.items() if is_code.match(k) or k in used}
 for key in sorted(used):
     merged.setdefault(key, key)
 
@@ -43,4 +45,5 @@ body = "".join(
     for k, v in sorted(merged.items()))
 resx.write_text(header + body + "</root>\n", encoding="utf-8")
 missing = sorted(used - set(existing))
-print(f"{len(merged)} entries; added {len(missing)}", file=sys.stderr)
+removed = sorted(set(existing) - set(merged))
+print(f"{len(merged)} entries; added {len(missing)}, removed {len(removed)}", file=sys.stderr)

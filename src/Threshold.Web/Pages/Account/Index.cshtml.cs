@@ -28,9 +28,8 @@ public sealed class AccountModel(IAccountStore accounts, EmailVerificationFlow v
                 Notice = Text["We sent a new link. Open it from your email to confirm your address."];
                 break;
             case ResendOutcome.TooSoon:
-                Summary = Text["We sent a link less than a minute ago. Wait {0} seconds, then try again.", (int)Math.Ceiling(result.RetryAfter.TotalSeconds)];
+                Summary = Text["We sent a link less than a minute ago. You can ask again in {0}.", TooSoon.Answer(this, Text, result.RetryAfter)];
                 Reference = result.ReferenceCode;
-                Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 break;
         }
         return await LoadAsync(ct) ? Page() : await SignedOutAsync();

@@ -33,10 +33,8 @@ public sealed class PasswordModel(PasswordReset reset, IOptions<RecoveryOptions>
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 break;
             case ResetRequestOutcome.TooSoon:
-                Summary = Text["You asked a moment ago. You can ask again in {0}.", Wait(Result.RetryAfter)];
+                Summary = Text["You asked a moment ago. You can ask again in {0}.", TooSoon.Answer(this, Text, Result.RetryAfter)];
                 Reference = Result.ReferenceCode;
-                Response.Headers.RetryAfter = ((int)Math.Ceiling(Result.RetryAfter.TotalSeconds)).ToString();
-                Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 Result = null;
                 break;
             case ResetRequestOutcome.Sent when Result.Channel == MessageChannel.Sms:
@@ -48,10 +46,6 @@ public sealed class PasswordModel(PasswordReset reset, IOptions<RecoveryOptions>
         }
         return Page();
     }
-
-    private string Wait(TimeSpan wait) => wait.TotalSeconds <= 90
-        ? Text["{0} seconds", (int)Math.Ceiling(wait.TotalSeconds)]
-        : Text["{0} minutes", (int)Math.Ceiling(wait.TotalMinutes)];
 }
 
 public sealed class ResetInput

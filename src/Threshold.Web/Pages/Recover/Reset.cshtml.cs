@@ -53,9 +53,8 @@ public sealed class ResetModel(PasswordReset reset, PasswordPolicy policy, IOpti
         {
             Status = ResetStatus.Expired;
             Heading = Text["Please wait a moment"];
-            Summary = Text["We sent a link less than a minute ago. Check your email, or try again shortly."];
+            Summary = Text["We sent a link recently. Check your email, or ask again in {0}.", TooSoon.Answer(this, Text, result.RetryAfter)];
             Reference = result.ReferenceCode;
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
         return Answer(ResetStatus.Invalid, result.ReferenceCode);
