@@ -2,9 +2,10 @@
 """Keeps src/Threshold.Web/Resources/SharedResource.resx in step with the code.
 
 Page text uses its English wording as the key (T["Sign in"]); this adds every such
-key that is missing, with the key as its English value, and keeps the error-code
-entries (keys like "password.common") that were written by hand. Run it after
-adding text to a page; a Web test fails when a key is missing.
+key that is missing, with the key as its English value, drops page text that no
+page uses any more, and keeps the error-code entries (keys like "password.common")
+that are written by hand. Run it after changing text on a page; a Web test
+(ResourceTests) fails when a key or an error code's sentence is missing.
 """
 import pathlib, re, sys
 from xml.sax.saxutils import escape
