@@ -60,7 +60,7 @@ internal static class LoadDriver
 
         var exitCode = 0;
         if (duration > 0)
-            exitCode = await LoadAsync(client, users, concurrency, duration, maxLogins, warmupSeconds, serverPid, label, hashMs, cores, stop.Token);
+            exitCode = await LoadAsync(client, users, concurrency, duration, maxLogins, warmupSeconds, args.String("dump"), serverPid, label, hashMs, cores, stop.Token);
         if (probe > 0)
             exitCode = Math.Max(exitCode, await ProbeFailuresAsync(client, users, probe, stop.Token));
         return exitCode;
@@ -193,7 +193,7 @@ internal static class LoadDriver
     }
 
     private static async Task<int> LoadAsync(FormClient client, List<BenchUser> users, int concurrency, int duration, int maxLogins,
-        double warmupSeconds, int? serverPid, string label, double hashMs, int cores, CancellationToken ct)
+        double warmupSeconds, string? dumpPath, int? serverPid, string label, double hashMs, int cores, CancellationToken ct)
     {
         var next = -1;
         BenchUser Pick(out bool byEmail)
@@ -240,6 +240,9 @@ internal static class LoadDriver
         var after = CpuSnapshot.Take(serverPid);
         var cpu = CpuSnapshot.Between(before, after, cores);
 
+        if (dumpPath is not null)
+            await File.WriteAllLinesAsync(dumpPath, all.SelectMany(t => t.Get.Select((g, i) =>
+                FormattableString.Invariant($"{g:F3}\t{t.Post[i]:F3}\t{t.Follow[i]:F3}\t{t.Total[i]:F3}"))).Prepend("get_ms\tpost_ms\tfollow_ms\ttotal_ms"), ct);
         var total = Stats.Of(all.SelectMany(t => t.Total).ToList());
         var errorCount = errors.Values.Sum();
         var perSecond = total.Count / wall.Elapsed.TotalSeconds;
@@ -256,14 +259,17 @@ internal static class LoadDriver
         var serverMs = total.Count > 0 ? cpu.ServerSeconds * 1000 / total.Count : double.NaN;
         var driverMs = total.Count > 0 ? cpu.DriverSeconds * 1000 / total.Count : double.NaN;
         var machineMs = total.Count > 0 ? cpu.MachineBusyCores * cpu.WallSeconds * 1000 / total.Count : double.NaN;
-        Console.WriteLine($"cpu: machine busy {cpu.MachineBusyCores:F2} of {cores} cores; per login: server {(serverPid is null ? "n/a" : serverMs.ToString("F2"))} ms, " +
+        // What other processes on the machine used meanwhile (builds, tests): the share of the cores this run did not get.
+        var otherCores = serverPid is null ? double.NaN
+            : Math.Max(0, cpu.MachineBusyCores - (cpu.ServerSeconds + cpu.DriverSeconds) / cpu.WallSeconds);
+        Console.WriteLine($"cpu: machine busy {cpu.MachineBusyCores:F2} of {cores} cores (other processes {otherCores:F2}); per login: server {(serverPid is null ? "n/a" : serverMs.ToString("F2"))} ms, " +
                           $"driver {driverMs:F2} ms, whole machine {machineMs:F2} ms");
         var ratio = double.IsNaN(hashMs) ? double.NaN : perSecond / (cores / (hashMs / 1000));
         if (!double.IsNaN(ratio))
             Console.WriteLine($"ratio logins/s / (cores / s per hash) = {perSecond:F1} / ({cores} / {hashMs / 1000:F4}) = {ratio:F3}");
         Console.WriteLine($"RESULT label={label} concurrency={concurrency} seconds={wall.Elapsed.TotalSeconds:F2} ok={total.Count} errors={errorCount} " +
                           $"logins_per_s={perSecond:F2} mean={total.Mean:F2} p50={total.P50:F2} p99={total.P99:F2} " +
-                          $"server_cpu_ms={serverMs:F2} driver_cpu_ms={driverMs:F2} machine_cpu_ms={machineMs:F2} busy_cores={cpu.MachineBusyCores:F2} ratio={ratio:F3}");
+                          $"server_cpu_ms={serverMs:F2} driver_cpu_ms={driverMs:F2} machine_cpu_ms={machineMs:F2} busy_cores={cpu.MachineBusyCores:F2} other_cores={otherCores:F2} ratio={ratio:F3}");
         return errorCount > 0 || total.Count == 0 ? 1 : 0;
     }
 

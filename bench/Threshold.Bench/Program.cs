@@ -28,6 +28,11 @@ catch (ArgumentException e)
     Console.Error.WriteLine(Usage.Text);
     return 2;
 }
+catch (Exception e) when (e is HttpRequestException or InvalidOperationException or IOException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
 
 internal static class Usage
 {
@@ -40,7 +45,8 @@ internal static class Usage
           Threshold.Bench load --url http://127.0.0.1:PORT [--users N] [--concurrency C] [--duration S]
                                [--seed] [--users-file PATH] [--probe K] [--max-logins M]
                                [--seed-concurrency C] [--server-pid PID] [--label TEXT] [--hash-ms MS]
-                               [--warmup S]
+                               [--warmup S] [--dump PATH]
+              --dump writes each measured login's step times (ms) to PATH as tab-separated lines.
               Before measuring, S seconds (default 3) of unmeasured logins warm up both sides.
               --seed registers N users through /register first and writes them to the users file;
               without it the users are read from that file. C workers sign in for S seconds
