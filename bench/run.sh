@@ -2,7 +2,7 @@
 # Threshold benchmark: the cost of one password hash, then sign-ins through the real forms
 # of a Release server that this script starts (Production, fresh SQLite file) and stops.
 #
-#   bench/run.sh                      # everything, about 3 minutes
+#   bench/run.sh                      # everything, about 15 minutes
 #   DURATION=10 CONCURRENCIES="1 4" bench/run.sh
 #
 # Settings (environment): DURATION (s per concurrency, 20), CONCURRENCIES ("1 2 4 8"),
