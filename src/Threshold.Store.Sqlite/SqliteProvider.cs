@@ -7,7 +7,10 @@ namespace Threshold.Store.Sqlite;
 public static class SqliteProvider
 {
     public static void Use(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteProvider).Assembly.GetName().Name));
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteProvider).Assembly.GetName().Name))
+            .AddInterceptors(BusyTimeout);
+
+    private static readonly SqliteBusyTimeout BusyTimeout = new();
 }
 
 /// <summary>For `dotnet ef migrations add … --project src/Threshold.Store.Sqlite`.</summary>
