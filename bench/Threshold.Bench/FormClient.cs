@@ -42,6 +42,15 @@ internal sealed partial class FormClient : IDisposable
     public Task<Page> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, CookieContainer jar, CancellationToken ct) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) }, jar, ct);
 
+    /// <summary>A form POST that also carries extra request headers (e.g. X-Forwarded-For).</summary>
+    public Task<Page> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, IEnumerable<KeyValuePair<string, string>> headers,
+        CookieContainer jar, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        return SendAsync(request, jar, ct);
+    }
+
     private async Task<Page> SendAsync(HttpRequestMessage request, CookieContainer jar, CancellationToken ct)
     {
         using (request)

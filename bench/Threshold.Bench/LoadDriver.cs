@@ -66,7 +66,7 @@ internal static class LoadDriver
         return exitCode;
     }
 
-    private static bool IsLoopback(Uri uri) =>
+    internal static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     /// <summary>Reads /signin and /register with a real HTML parser once, and checks the regex finds the same token.</summary>

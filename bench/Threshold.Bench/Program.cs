@@ -19,6 +19,7 @@ try
     {
         "hash" => HashBench.Run(options),
         "load" => await LoadDriver.RunAsync(options),
+        "reset" => await ResetProbe.RunAsync(options),
         _ => throw new ArgumentException($"Unknown mode '{args[0]}'."),
     };
 }
@@ -54,6 +55,12 @@ internal static class Usage
               follow the redirect to /account and check it names the user. Then K failed sign-ins
               with a wrong password for a real account and K for an unknown account, interleaved
               (0 skips). Only loopback URLs are accepted.
+          Threshold.Bench reset --url http://127.0.0.1:PORT --users-file PATH [--count N] [--by email|username|both]
+              Forgot password, known vs unknown: N seeded users' identifiers (each used once: the server
+              allows one request per identifier a minute) interleaved in random order with N never-registered
+              emails, one at a time, each in a fresh cookie jar: GET /recover/password, POST Input.Identifier.
+              Each POST carries its own X-Forwarded-For address (198.18.x.y), which the server trusts from
+              loopback, so the per-network limit on /recover/* (10 POSTs per 15 min) does not trip.
         """;
 }
 
