@@ -23,4 +23,20 @@ public sealed class EfSessionStore(ThresholdDbContext db) : ISessionStore
 
     public async Task<IReadOnlyList<Session>> ForAccountAsync(Guid accountId, CancellationToken ct = default) =>
         await db.Sessions.AsNoTracking().Where(s => s.AccountId == accountId).OrderByDescending(s => s.LastSeenAt).ToListAsync(ct);
+
+    public Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default) =>
+        db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.AuthenticatedAt, at), ct);
+
+    public Task SetPasskeyStateAsync(Guid sessionId, string? state, CancellationToken ct = default) =>
+        db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.PasskeyState, state), ct);
+
+    public async Task<string?> TakePasskeyStateAsync(Guid sessionId, CancellationToken ct = default)
+    {
+        var state = await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.PasskeyState).FirstOrDefaultAsync(ct);
+        if (state is null) return null;
+        // Only the request that clears this very state may use it.
+        var taken = await db.Sessions.Where(s => s.Id == sessionId && s.PasskeyState == state)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.PasskeyState, (string?)null), ct);
+        return taken == 1 ? state : null;
+    }
 }

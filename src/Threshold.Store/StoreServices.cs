@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
+using Threshold.Core.Factors;
+using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Messaging;
 using Threshold.Core.Sessions;
@@ -19,6 +21,8 @@ public static class StoreServices
         services.AddScoped<IOutboxStore, EfOutboxStore>();
         services.AddScoped<ISecurityEventLog, EfSecurityEventLog>();
         services.AddScoped<IRecoveryStore, EfRecoveryStore>();
+        services.AddScoped<IFactorStore, EfFactorStore>();
+        services.AddScoped<IPendingSignInStore, EfPendingSignInStore>();
         return services;
     }
 }

@@ -5,6 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
+using Threshold.Core.Factors.BackupCodes;
+using Threshold.Core.Factors.OutOfBandCode;
+using Threshold.Core.Factors.Totp;
+using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Messaging;
 using Threshold.Core.Passwords;
@@ -26,6 +30,10 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
     public DbSet<ResetTicket> ResetTickets => Set<ResetTicket>();
+    public DbSet<TotpAuthenticator> TotpAuthenticators => Set<TotpAuthenticator>();
+    public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
+    public DbSet<BackupCode> BackupCodes => Set<BackupCode>();
+    public DbSet<PendingSignIn> PendingSignIns => Set<PendingSignIn>();
 
     private bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -46,8 +54,22 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             a.HasIndex(x => x.NormalizedEmail).IsUnique();
         });
 
+        // Identity maps its passkey table only under schema version 3, which it reads from the
+        // app's IdentityOptions; contexts made without the app (design time, store tests) would
+        // then build another model. Mapping it here, as schema 3 does, keeps one model everywhere.
+        builder.Entity<IdentityUserPasskey<Guid>>(p =>
+        {
+            p.ToTable("AspNetUserPasskeys");
+            p.HasKey(x => x.CredentialId);
+            p.Property(x => x.CredentialId).HasMaxLength(1024);
+            p.OwnsOne(x => x.Data).ToJson();
+            p.HasIndex(x => x.UserId);
+            p.HasOne<Account>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         builder.Entity<Session>(s =>
         {
+            s.Property(x => x.PasskeyState).HasMaxLength(8192);
             s.HasIndex(x => x.TokenHash).IsUnique();
             s.HasIndex(x => x.AccountId);
             s.Property(x => x.TokenHash).HasMaxLength(64);
@@ -85,6 +107,38 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             t.Property(x => x.SecurityStamp).HasMaxLength(64);
             t.Property(x => x.Destination).HasMaxLength(320);
             t.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<TotpAuthenticator>(t =>
+        {
+            t.HasIndex(x => x.AccountId);
+            t.Property(x => x.ProtectedSecret).HasMaxLength(1024);
+            t.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<OneTimeCode>(c =>
+        {
+            c.HasIndex(x => new { x.AccountId, x.Purpose, x.Binding, x.CreatedAt });
+            c.Property(x => x.Destination).HasMaxLength(320);
+            c.Property(x => x.CodeHash).HasMaxLength(64);
+            c.Property(x => x.Binding).HasMaxLength(128);
+            c.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<BackupCode>(c =>
+        {
+            c.HasIndex(x => x.AccountId);
+            c.Property(x => x.Hash).HasMaxLength(256);
+            c.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<PendingSignIn>(p =>
+        {
+            p.HasIndex(x => x.TokenHash).IsUnique();
+            p.HasIndex(x => x.ExpiresAt);
+            p.Property(x => x.TokenHash).HasMaxLength(64);
+            p.Property(x => x.PasskeyState).HasMaxLength(8192);
+            p.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<OutboxMessage>(m =>

@@ -1,3 +1,4 @@
+using Threshold.Web.Endpoints;
 using Threshold.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,10 +19,12 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseTwoFactorEnrolmentGate();
 app.UseRateLimiter();
 
 app.MapRazorPages();
 app.MapHealthChecks("/healthz");
+app.MapPasskeyEndpoints();
 app.MapGet("/.well-known/change-password", () => Results.Redirect("/account/security"));
 
 app.Run();

@@ -12,4 +12,14 @@ public class Account : IdentityUser<Guid>
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? EmailVerifiedAt { get; set; }
     public DateTimeOffset? PasswordChangedAt { get; set; }
+
+    /// <summary>Sign-in codes by text message to the confirmed phone.</summary>
+    public bool SmsCodesEnabled { get; set; }
+    /// <summary>Sign-in codes by email to the verified address.</summary>
+    public bool EmailCodesEnabled { get; set; }
+    /// <summary>The method the second step asks for first; null: the strongest enrolled.</summary>
+    public Factors.SecondFactorKind? PreferredSecondFactor { get; set; }
+    /// <summary>Wrong second-factor answers in a row, counted apart from password failures.</summary>
+    public int SecondFactorFailures { get; set; }
+    public DateTimeOffset? SecondFactorFailedAt { get; set; }
 }

@@ -46,6 +46,11 @@ public enum SecurityEventKind
     SignInSucceeded = 10,
     SignInFailed = 11,
     SignedOut = 12,
+    /// <summary>The password was right; a second factor is asked for next.</summary>
+    SecondFactorRequired = 13,
+    SecondFactorFailed = 14,
+    Reauthenticated = 15,
+    ReauthenticationFailed = 16,
     PasswordChanged = 20,
     PasswordRehashed = 21,
     PasswordResetRequested = 22,
@@ -53,6 +58,11 @@ public enum SecurityEventKind
     UsernameReminderSent = 30,
     UsernameReminderUnknown = 31,
     UsernameReminderSuppressed = 32,
+    FactorEnrolled = 40,
+    FactorRemoved = 41,
+    BackupCodesGenerated = 42,
+    BackupCodeUsed = 43,
+    CodeSent = 44,
 }
 
 /// <summary>Where a request came from; what the event log records about the client.</summary>

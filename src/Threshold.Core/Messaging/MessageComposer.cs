@@ -62,6 +62,31 @@ public sealed class MessageComposer(IOptions<ThresholdOptions> options, TimeProv
     public OutboxMessage PasswordChangedSms(string phone, string reference) =>
         Sms("password-changed", phone, reference, Format("PasswordChangedSms", Options.ServiceName, reference));
 
+    public OutboxMessage SignInCodeEmail(string email, string username, string code, int minutes, string reference) =>
+        Email("sign-in-code", email, reference,
+            Format("SignInCodeSubject", Options.ServiceName, code),
+            Format("SignInCodeBody", username, Options.ServiceName, code, minutes));
+
+    public OutboxMessage SignInCodeSms(string phone, string code, int minutes, string reference) =>
+        Sms("sign-in-code", phone, reference, Format("SignInCodeSms", Options.ServiceName, code, minutes));
+
+    public OutboxMessage PhoneConfirmationSms(string phone, string code, int minutes, string reference) =>
+        Sms("confirm-phone", phone, reference, Format("ConfirmPhoneSms", Options.ServiceName, code, minutes));
+
+    /// <summary>"Two-step sign-in changed": what changed, when, and what to do if it was not them. No sign-in link.</summary>
+    public OutboxMessage SecurityChanged(string email, string username, string change, DateTimeOffset at, string reference) =>
+        Email("security-changed", email, reference,
+            Format("SecurityChangedSubject", Options.ServiceName),
+            Format("SecurityChangedBody", username, Options.ServiceName, ChangeText(change), at.ToString("f", CultureInfo.CurrentCulture) + " UTC",
+                new Uri(Options.PublicOrigin).Host));
+
+    public OutboxMessage SecurityChangedSms(string phone, string change, string reference) =>
+        Sms("security-changed", phone, reference, Format("SecurityChangedSms", Options.ServiceName, ChangeText(change), reference));
+
+    /// <summary>The sentence for a change code such as "totp-added".</summary>
+    public static string ChangeText(string change) =>
+        Text.GetString("Change_" + change, CultureInfo.CurrentUICulture) ?? throw new InvalidOperationException($"Missing change text {change}");
+
     /// <summary>A text message: short, no link, the reference or the code in it.</summary>
     private OutboxMessage Sms(string template, string phone, string reference, string text)
     {

@@ -14,6 +14,12 @@ public class Session
     public bool Persistent { get; set; }
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
+    /// <summary>When the person last proved who they are in this session (sign-in or re-authentication).</summary>
+    public DateTimeOffset AuthenticatedAt { get; set; }
+    /// <summary>Set when policy requires two-step sign-in and the account has none yet: only enrolment pages open.</summary>
+    public bool MustEnrolTwoFactor { get; set; }
+    /// <summary>The WebAuthn state of a passkey being added in this session (single use).</summary>
+    public string? PasskeyState { get; set; }
 }
 
 public interface ISessionStore
@@ -23,6 +29,10 @@ public interface ISessionStore
     Task TouchAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default);
     Task DeleteAsync(Guid sessionId, CancellationToken ct = default);
     Task<IReadOnlyList<Session>> ForAccountAsync(Guid accountId, CancellationToken ct = default);
+    Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default);
+    Task SetPasskeyStateAsync(Guid sessionId, string? state, CancellationToken ct = default);
+    /// <summary>Reads and clears the passkey state at once, so a ceremony's state is used once.</summary>
+    Task<string?> TakePasskeyStateAsync(Guid sessionId, CancellationToken ct = default);
 }
 
 /// <summary>Bound from the "Sessions" section. NIST 800-63B AAL2 reauthentication limits.</summary>

@@ -10,7 +10,9 @@ public sealed class SessionManager(ISessionStore store, IOptions<SessionOptions>
     private SessionOptions Options => options.Value;
 
     /// <returns>The stored session and the token for the cookie (never stored).</returns>
-    public async Task<(Session Session, string Token)> StartAsync(Guid accountId, bool persistent, ClientInfo client, CancellationToken ct = default)
+    /// <param name="mustEnrolTwoFactor">Policy requires a second factor the account does not have yet.</param>
+    public async Task<(Session Session, string Token)> StartAsync(Guid accountId, bool persistent, ClientInfo client, CancellationToken ct = default,
+        bool mustEnrolTwoFactor = false)
     {
         var token = SecretToken.New();
         var now = clock.GetUtcNow();
@@ -25,6 +27,8 @@ public sealed class SessionManager(ISessionStore store, IOptions<SessionOptions>
             Persistent = persistent,
             IpAddress = client.IpAddress,
             UserAgent = SecurityEvent.Truncate(client.UserAgent),
+            AuthenticatedAt = now,
+            MustEnrolTwoFactor = mustEnrolTwoFactor,
         };
         await store.CreateAsync(session, ct);
         return (session, token);

@@ -11,6 +11,12 @@ using Threshold.Core.Flows.PasswordChange;
 using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Flows.Registration;
 using Threshold.Core.Flows.SignIn;
+using Threshold.Core.Flows.StepUp;
+using Threshold.Core.Factors;
+using Threshold.Core.Factors.BackupCodes;
+using Threshold.Core.Factors.OutOfBandCode;
+using Threshold.Core.Factors.Passkeys;
+using Threshold.Core.Factors.Totp;
 using Threshold.Core.Flows.Verification;
 using Threshold.Core.Messaging;
 using Threshold.Core.Passwords;
@@ -47,6 +53,10 @@ public static class ThresholdServices
             .Validate(o => o.IsValid(out _), "Recovery settings are out of range: LinkLifetime 15–60 minutes, CodeLifetime up to 10 minutes, CodeLength 6–8.")
             .ValidateOnStart();
         AddTransports(services, config);
+        services.AddOptions<TwoFactorOptions>().Bind(config.GetSection("TwoFactor"))
+            .Validate(o => o.IsValid(), "TwoFactor settings are out of range: CodeLifetime up to 10 minutes, MaxCodeAttempts 1–10, RememberDeviceFor up to 90 days, ReauthenticationWindow up to 30 minutes, BackupCodeCount 5–20.")
+            .ValidateOnStart();
+        AddPasskeys(services);
 
         services.AddDataProtection().SetApplicationName("Threshold").PersistKeysToDbContext<ThresholdDbContext>();
         AddAuthentication(services, config);
@@ -55,6 +65,7 @@ public static class ThresholdServices
             o.Cookie.Name = CookieName(config, "Antiforgery");
             o.Cookie.SecurePolicy = IsHttps(config) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__RequestVerificationToken";
+            o.HeaderName = "RequestVerificationToken";
         });
         // The resx sits beside SharedResource.cs, so it is named after the class (no ResourcesPath).
         services.AddLocalization();
@@ -106,6 +117,35 @@ public static class ThresholdServices
         services.AddScoped<PasswordChange>();
         services.AddScoped<UsernameReminder>();
         services.AddScoped<PasswordReset>();
+        services.AddScoped<TwoFactorMethods>();
+        services.AddScoped<FactorChanges>();
+        services.AddScoped<AuthenticatorApp>();
+        services.AddScoped<OutOfBandCodes>();
+        services.AddScoped<CodeChannels>();
+        services.AddScoped<BackupCodeSet>();
+        services.AddScoped<PasskeyChanges>();
+        services.AddScoped<SecondStep>();
+        services.AddScoped<Reauthentication>();
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<TwoFactorCookies>();
+    }
+
+    /// <summary>
+    /// WebAuthn through .NET 10 Identity's passkey handler. Identity's UserManager is used
+    /// only to read passkeys (the handler needs it); accounts are written by our own stores.
+    /// The relying party is Threshold:PublicOrigin, never the request's Host header.
+    /// </summary>
+    private static void AddPasskeys(IServiceCollection services)
+    {
+        services.AddIdentityCore<Account>().AddEntityFrameworkStores<ThresholdDbContext>();
+        services.AddOptions<IdentityPasskeyOptions>().Configure<IOptions<ThresholdOptions>>((o, threshold) =>
+        {
+            var origin = new Uri(threshold.Value.PublicOrigin);
+            o.ServerDomain = origin.Host;
+            var expected = origin.GetLeftPart(UriPartial.Authority);
+            o.ValidateOrigin = context => ValueTask.FromResult(!context.CrossOrigin && string.Equals(context.Origin, expected, StringComparison.Ordinal));
+        });
+        services.AddScoped<PasskeyCeremonies>();
     }
 
     private static void AddDatabase(WebApplicationBuilder builder)

@@ -37,6 +37,26 @@ public sealed class InMemorySessionStore : ISessionStore
     public Task<IReadOnlyList<Session>> ForAccountAsync(Guid accountId, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<Session>>(_sessions.Values.Where(s => s.AccountId == accountId).Select(Copy).ToList());
 
+    public Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        if (_sessions.TryGetValue(sessionId, out var s)) s.AuthenticatedAt = at;
+        return Task.CompletedTask;
+    }
+
+    public Task SetPasskeyStateAsync(Guid sessionId, string? state, CancellationToken ct = default)
+    {
+        if (_sessions.TryGetValue(sessionId, out var s)) s.PasskeyState = state;
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> TakePasskeyStateAsync(Guid sessionId, CancellationToken ct = default)
+    {
+        if (!_sessions.TryGetValue(sessionId, out var s)) return Task.FromResult<string?>(null);
+        var state = s.PasskeyState;
+        s.PasskeyState = null;
+        return Task.FromResult(state);
+    }
+
     public Session? Get(Guid id) => _sessions.TryGetValue(id, out var s) ? Copy(s) : null;
 
     private static Session Copy(Session s) => new()
@@ -50,5 +70,8 @@ public sealed class InMemorySessionStore : ISessionStore
         Persistent = s.Persistent,
         IpAddress = s.IpAddress,
         UserAgent = s.UserAgent,
+        AuthenticatedAt = s.AuthenticatedAt,
+        MustEnrolTwoFactor = s.MustEnrolTwoFactor,
+        PasskeyState = s.PasskeyState,
     };
 }

@@ -3,17 +3,20 @@ using Microsoft.Extensions.Options;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
+using Threshold.Core.Factors;
 using Threshold.Core.Passwords;
 
 namespace Threshold.Core.Flows.SignIn;
 
-public sealed record PasswordSignInRequest(string? Identifier, string? Password, ClientInfo Client);
+/// <param name="Remembered">The "remember this device" cookie's content, when the browser sent a valid one.</param>
+public sealed record PasswordSignInRequest(string? Identifier, string? Password, ClientInfo Client, RememberedDevice? Remembered = null);
 
 public enum SignInOutcome { Succeeded, InvalidCredentials, MissingInput }
 
 public sealed record PasswordSignInResult(SignInOutcome Outcome, Account? Account, string ReferenceCode, IReadOnlyList<FieldProblem> Problems,
-    PasswordHint? Hint = null)
+    PasswordHint? Hint = null, TwoFactorState? Factors = null, bool NeedsSecondStep = false, bool MustEnrol = false)
 {
+    /// <summary>The password was right (a second step may still follow).</summary>
     public bool Succeeded => Outcome == SignInOutcome.Succeeded;
 }
 
@@ -30,7 +33,9 @@ public sealed class PasswordSignIn(
     DummyPasswordHash dummy,
     FailedPasswordDiagnosis diagnosis,
     ISecurityEventLog events,
+    TwoFactorMethods twoFactor,
     IOptions<PasswordSettings> passwordOptions,
+    IOptions<TwoFactorOptions> twoFactorOptions,
     TimeProvider clock)
 {
     public async Task<PasswordSignInResult> SignInAsync(PasswordSignInRequest request, CancellationToken ct = default)
@@ -70,8 +75,7 @@ public sealed class PasswordSignIn(
                 return Failed(reference) with { Hint = hint };
             }
             // Accepting Caps Lock / first-letter variants is an operator's choice (Passwords:AcceptTypoVariants).
-            await RecordAsync(SecurityEventKind.SignInSucceeded, account.Id, request, reference, "accepted_" + Reason(hint), ct);
-            return new(SignInOutcome.Succeeded, account, reference, []);
+            return await AcceptedAsync(account, request, reference, "accepted_" + Reason(hint), ct);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -79,8 +83,24 @@ public sealed class PasswordSignIn(
             await accounts.UpdatePasswordHashAsync(account.Id, hasher.HashPassword(account, password), changedAt: null, ct);
             await RecordAsync(SecurityEventKind.PasswordRehashed, account.Id, request, ReferenceCode.New(), null, ct);
         }
-        await RecordAsync(SecurityEventKind.SignInSucceeded, account.Id, request, reference, null, ct);
-        return new(SignInOutcome.Succeeded, account, reference, []);
+        return await AcceptedAsync(account, request, reference, null, ct);
+    }
+
+    /// <summary>
+    /// The password was right. The sign-in is complete unless a second factor is enrolled
+    /// and this device is not remembered; then the event says a second step follows.
+    /// </summary>
+    private async Task<PasswordSignInResult> AcceptedAsync(Account account, PasswordSignInRequest request, string reference, string? reason, CancellationToken ct)
+    {
+        var factors = await twoFactor.ForAccountAsync(account, ct);
+        var remembered = factors.IsOn && request.Remembered?.Covers(account, clock.GetUtcNow()) == true;
+        var needsSecondStep = factors.IsOn && !remembered;
+        // The reason names the method ("password", "password+remembered_device"), or the accepted typo.
+        var method = remembered ? "password+remembered_device" : "password";
+        await RecordAsync(needsSecondStep ? SecurityEventKind.SecondFactorRequired : SecurityEventKind.SignInSucceeded, account.Id, request, reference,
+            reason ?? method, ct);
+        return new(SignInOutcome.Succeeded, account, reference, [], Factors: factors, NeedsSecondStep: needsSecondStep,
+            MustEnrol: !factors.IsOn && twoFactorOptions.Value.Required == TwoFactorRequirement.All);
     }
 
     /// <summary>The event log's reason: what the attempt most likely was.</summary>

@@ -1,15 +1,25 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Threshold.Core.Activity;
+using Threshold.Core.Errors;
+using Threshold.Core.Factors;
 using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Passwords;
-using Threshold.Core.Sessions;
 using Threshold.Web.Infrastructure;
 
 
 namespace Threshold.Web.Pages.SignIn;
 
-public sealed class SignInModel(PasswordSignIn signIn, SessionManager sessions, IStringLocalizer<SharedResource> text) : FormPage(text)
+public sealed class SignInModel(
+    PasswordSignIn signIn,
+    SecondStep secondStep,
+    TwoFactorCookies cookies,
+    PasskeyCeremonies passkeys,
+    IFactorStore factors,
+    ISecurityEventLog events,
+    TimeProvider clock,
+    IStringLocalizer<SharedResource> text) : FormPage(text)
 {
     [BindProperty] public SignInInput Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
@@ -21,9 +31,13 @@ public sealed class SignInModel(PasswordSignIn signIn, SessionManager sessions, 
     public IActionResult OnGet() =>
         User.Identity?.IsAuthenticated == true ? LocalRedirect(Infrastructure.ReturnUrl.Safe(ReturnUrl)) : Page();
 
+    /// <summary>The JSON of navigator.credentials.get() for "Sign in with a passkey" (and passkey autofill).</summary>
+    [BindProperty] public string? Credential { get; set; }
+
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var result = await signIn.SignInAsync(new PasswordSignInRequest(Input.Identifier, Input.Password, HttpContext.Client()), ct);
+        var result = await signIn.SignInAsync(
+            new PasswordSignInRequest(Input.Identifier, Input.Password, HttpContext.Client(), cookies.Remembered(HttpContext)), ct);
         if (!result.Succeeded)
         {
             if (result.Outcome == SignInOutcome.InvalidCredentials)
@@ -34,11 +48,42 @@ public sealed class SignInModel(PasswordSignIn signIn, SessionManager sessions, 
             return Page();
         }
 
-        // A new session (and token) at every sign-in; an earlier one in this browser ends.
-        await sessions.EndAsync(User.Token(), ct);
-        var (session, token) = await sessions.StartAsync(result.Account!.Id, Input.RememberMe, HttpContext.Client(), ct);
-        await SessionCookie.SignInAsync(HttpContext, result.Account, token, session);
-        return LocalRedirect(Infrastructure.ReturnUrl.Safe(ReturnUrl));
+        if (result.NeedsSecondStep)
+        {
+            var token = await secondStep.BeginAsync(result.Account!, result.Factors!, PendingSignInPurpose.SignIn, Input.RememberMe, null, HttpContext.Client(), ct);
+            cookies.SetPending(HttpContext, token);
+            return LocalRedirect("/signin/two-factor?returnUrl=" + Uri.EscapeDataString(Infrastructure.ReturnUrl.Safe(ReturnUrl)));
+        }
+        return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, result.Account!, Input.RememberMe, ReturnUrl, result.MustEnrol, ct));
+    }
+
+    /// <summary>A passkey alone: the browser's answer to the challenge from /passkeys/sign-in-options.</summary>
+    public async Task<IActionResult> OnPostPasskeyAsync(CancellationToken ct)
+    {
+        var reference = ReferenceCode.New();
+        var pending = await secondStep.FindAsync(cookies.PendingToken(HttpContext), ct);
+        cookies.ClearPending(HttpContext);
+        Core.Accounts.Account? account = null;
+        if (pending is { Purpose: PendingSignInPurpose.Passkey, PasskeyState: { } state } && await secondStep.EndAsync(pending, ct))
+        {
+            var assertion = await passkeys.AssertAsync(Credential, state, PasskeyCeremonies.Required, HttpContext);
+            if (assertion.Succeeded)
+            {
+                account = assertion.User;
+                await factors.UpdatePasskeyAsync(account.Id, assertion.Passkey, ct);
+            }
+        }
+        await events.RecordAsync(SecurityEvent.Of(account is null ? SecurityEventKind.SignInFailed : SecurityEventKind.SignInSucceeded,
+            clock.GetUtcNow(), HttpContext.Client(), reference, account?.Id, account?.UserName, "passkey"), ct);
+        if (account is null)
+        {
+            Summary = Text["That passkey could not sign you in. Try again, or sign in with your password."];
+            Reference = reference;
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+        // A passkey with user verification is two factors in one: no second step, no enrolment.
+        return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, account, persistent: false, ReturnUrl, mustEnrol: false, ct));
     }
 
     private string? HintText(PasswordHint? hint) => hint is null ? null : (hint switch

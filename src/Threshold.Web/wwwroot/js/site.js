@@ -56,3 +56,8 @@
     });
   });
 })();
+
+// "Print" buttons (no inline script under the CSP).
+document.addEventListener("click", event => {
+    if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+});
