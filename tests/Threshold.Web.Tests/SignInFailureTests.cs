@@ -81,7 +81,7 @@ public sealed class SignInFailureTests(ThresholdFactory app) : IClassFixture<Thr
     {
         using var browser = new Browser(app);
         var page = await browser.GetAsync("/signin");
-        Assert.Equal("username", page.Control("Email or username").GetAttribute("autocomplete"));
+        Assert.Equal("username webauthn", page.Control("Email or username").GetAttribute("autocomplete"));
         Assert.Equal("current-password", page.Control("Password").GetAttribute("autocomplete"));
         Assert.Equal("checkbox", page.Control("Keep me signed in").GetAttribute("type"));
         Assert.True(page.HasButton("Sign in"));
