@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Threshold.Core.Accounts;
 using Threshold.Core.Flows.Recovery;
 
@@ -15,7 +16,7 @@ public sealed record TwoFactorState(IReadOnlyList<EnrolledMethod> Methods, Secon
     public EnrolledMethod? Find(SecondFactorKind kind) => Methods.FirstOrDefault(m => m.Kind == kind);
 }
 
-public sealed class TwoFactorMethods(IFactorStore store)
+public sealed class TwoFactorMethods(IFactorStore store, IOptions<TwoFactorOptions> options)
 {
     public async Task<TwoFactorState> ForAccountAsync(Account account, CancellationToken ct = default)
     {
@@ -23,9 +24,10 @@ public sealed class TwoFactorMethods(IFactorStore store)
         var passkeys = (await store.PasskeysAsync(account.Id, ct)).Count;
         if (passkeys > 0) methods.Add(new(SecondFactorKind.SecurityKey, null));
         if (await store.ConfirmedTotpAsync(account.Id, ct) is not null) methods.Add(new(SecondFactorKind.Totp, null));
-        if (account is { SmsCodesEnabled: true, PhoneNumberConfirmed: true, PhoneNumber: { } phone })
+        // A channel the operator turned off no longer counts, even where it was enrolled before.
+        if (options.Value.AllowSms && account is { SmsCodesEnabled: true, PhoneNumberConfirmed: true, PhoneNumber: { } phone })
             methods.Add(new(SecondFactorKind.Sms, Masking.Phone(phone)));
-        if (account is { EmailCodesEnabled: true, EmailConfirmed: true, Email: { } email })
+        if (options.Value.AllowEmail && account is { EmailCodesEnabled: true, EmailConfirmed: true, Email: { } email })
             methods.Add(new(SecondFactorKind.Email, Masking.Email(email)));
 
         SecondFactorKind? preferred = methods.Count == 0 ? null

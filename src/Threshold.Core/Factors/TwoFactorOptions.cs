@@ -7,6 +7,10 @@ public class TwoFactorOptions
 {
     /// <summary>"all": a person without a second factor enrols right after the password, before any other page.</summary>
     public TwoFactorRequirement Required { get; set; } = TwoFactorRequirement.None;
+    /// <summary>Offer codes by text message (ASVS 6.6.1 allows them at L2 with a stronger alternative offered; L3 forbids them).</summary>
+    public bool AllowSms { get; set; } = true;
+    /// <summary>Offer codes by email (ASVS 6.3.6 at L3: email is not an authentication factor).</summary>
+    public bool AllowEmail { get; set; } = true;
     /// <summary>How long "Remember this device" skips the second step.</summary>
     public TimeSpan RememberDeviceFor { get; set; } = TimeSpan.FromDays(30);
     /// <summary>How long the second step may take after the password.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
@@ -5,7 +6,7 @@ using Threshold.Core.Messaging;
 
 namespace Threshold.Core.Factors.OutOfBandCode;
 
-public enum PhoneSetupOutcome { CodeSent, InvalidNumber, TooSoon, Confirmed, WrongCode, CodeExpired }
+public enum PhoneSetupOutcome { CodeSent, InvalidNumber, TooSoon, Confirmed, WrongCode, CodeExpired, NotOffered }
 
 public sealed record PhoneSetupResult(PhoneSetupOutcome Outcome, string ReferenceCode, TimeSpan? RetryAfter = null, int AttemptsLeft = 0);
 
@@ -13,12 +14,12 @@ public sealed record PhoneSetupResult(PhoneSetupOutcome Outcome, string Referenc
 /// Codes by text message or email as a second factor. Only a verified address or a
 /// confirmed number can receive them: a new number is proven by a code first.
 /// </summary>
-public sealed class CodeChannels(IFactorStore store, OutOfBandCodes codes, FactorChanges changes, TimeProvider clock)
+public sealed class CodeChannels(IFactorStore store, OutOfBandCodes codes, FactorChanges changes, IOptions<TwoFactorOptions> options, TimeProvider clock)
 {
     /// <summary>Email codes need a verified address.</summary>
     public async Task<bool> TurnOnEmailAsync(Account account, ClientInfo client, CancellationToken ct = default)
     {
-        if (!account.EmailConfirmed || account.Email is null) return false;
+        if (!options.Value.AllowEmail || !account.EmailConfirmed || account.Email is null) return false;
         await store.SetCodeChannelAsync(account.Id, MessageChannel.Email, true,
             changes.Describe(account, "email-on", SecurityEventKind.FactorEnrolled, client, ReferenceCode.New()), ct);
         return true;
@@ -27,7 +28,7 @@ public sealed class CodeChannels(IFactorStore store, OutOfBandCodes codes, Facto
     /// <summary>Text-message codes to the number already confirmed on the account.</summary>
     public async Task<bool> TurnOnSmsAsync(Account account, ClientInfo client, CancellationToken ct = default)
     {
-        if (!account.PhoneNumberConfirmed || account.PhoneNumber is null) return false;
+        if (!options.Value.AllowSms || !account.PhoneNumberConfirmed || account.PhoneNumber is null) return false;
         await store.SetCodeChannelAsync(account.Id, MessageChannel.Sms, true,
             changes.Describe(account, "sms-on", SecurityEventKind.FactorEnrolled, client, ReferenceCode.New()), ct);
         return true;
@@ -41,6 +42,7 @@ public sealed class CodeChannels(IFactorStore store, OutOfBandCodes codes, Facto
     public async Task<PhoneSetupResult> SendPhoneCodeAsync(Account account, string? typedNumber, string sessionBinding, ClientInfo client, CancellationToken ct = default)
     {
         var reference = ReferenceCode.New();
+        if (!options.Value.AllowSms) return new(PhoneSetupOutcome.NotOffered, reference);
         if (PhoneNumbers.ToE164(typedNumber) is not { } e164) return new(PhoneSetupOutcome.InvalidNumber, reference);
         var sent = await codes.SendAsync(account, CodePurpose.ConfirmPhone, MessageChannel.Sms, e164, sessionBinding + ":" + e164, client, reference, ct);
         return sent.Outcome == CodeSendOutcome.Sent

@@ -33,6 +33,8 @@ public sealed class PhoneModel(CodeChannels channels, TwoFactorMethods methods, 
                 CodeSent = true;
                 Summary = Text["We sent a code a moment ago. You can ask for another in {0}.", TooSoon.Answer(this, Text, result.RetryAfter!.Value)];
                 break;
+            case PhoneSetupOutcome.NotOffered:
+                return NotFound();
             default:
                 Invalid("PhoneNumber", Text["Enter the number in international format, starting with + and the country code, like +44 20 7946 0123."]);
                 break;

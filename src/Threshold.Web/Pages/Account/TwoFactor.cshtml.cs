@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using Threshold.Core.Factors;
 using Threshold.Core.Factors.OutOfBandCode;
 using Threshold.Web.Infrastructure;
@@ -7,8 +8,10 @@ using Threshold.Web.Infrastructure;
 namespace Threshold.Web.Pages.Account;
 
 /// <summary>"Set up two-step sign-in": the choice of methods (and where policy sends a person who has none).</summary>
-public sealed class TwoFactorSetupModel(TwoFactorMethods methods, CodeChannels channels, IStringLocalizer<SharedResource> text) : AccountPage(text)
+public sealed class TwoFactorSetupModel(TwoFactorMethods methods, CodeChannels channels, IOptions<TwoFactorOptions> options,
+    IStringLocalizer<SharedResource> text) : AccountPage(text)
 {
+    public TwoFactorOptions Options => options.Value;
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public TwoFactorState Factors { get; private set; } = null!;
     public bool Required => HttpContext.CurrentSession()?.MustEnrolTwoFactor == true;
