@@ -2,14 +2,16 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Threshold.Core.Errors;
 using Threshold.Core.Flows.Verification;
-using Threshold.Core.Sessions;
+using Microsoft.Extensions.Options;
+using Threshold.Core.Factors;
 using Threshold.Web.Infrastructure;
 using Threshold.Web.Pages.Register;
 
 namespace Threshold.Web.Pages.Verify;
 
 /// <summary>GET shows what the link is for and changes nothing; the button (POST) uses it.</summary>
-public sealed class VerifyModel(EmailVerificationFlow flow, SessionManager sessions, IConfiguration config) : PageModel
+public sealed class VerifyModel(EmailVerificationFlow flow, TwoFactorMethods twoFactor, IOptions<TwoFactorOptions> twoFactorOptions, IConfiguration config)
+    : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Token { get; set; }
     public VerificationStatus Status { get; private set; }
@@ -34,12 +36,12 @@ public sealed class VerifyModel(EmailVerificationFlow flow, SessionManager sessi
         if (!result.Verified) return Answer();
 
         Response.Cookies.Delete(ThresholdServices.CookieName(config, RegisterModel.BrowserBindingCookiePurpose));
-        if (result.SameBrowser)
+        // The registering browser continues signed in, unless a second factor was set up
+        // meanwhile: then the link must not be a way around it, and the person signs in.
+        if (result.SameBrowser && !(await twoFactor.ForAccountAsync(result.Account!, ct)).IsOn)
         {
-            await sessions.EndAsync(User.Token(), ct);
-            var (session, token) = await sessions.StartAsync(result.Account!.Id, persistent: false, HttpContext.Client(), ct);
-            await SessionCookie.SignInAsync(HttpContext, result.Account, token, session);
-            return LocalRedirect(ReturnUrl.Default);
+            var mustEnrol = twoFactorOptions.Value.Required == TwoFactorRequirement.All;
+            return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, result.Account!, persistent: false, ReturnUrl.Default, mustEnrol, ct));
         }
         Confirmed = true;
         return Page();
