@@ -1,0 +1,62 @@
+using Threshold.Core.Accounts;
+using Threshold.Core.Activity;
+using Threshold.Core.Messaging;
+using Threshold.Core.Passwords;
+
+namespace Threshold.Core.Tests.Doubles;
+
+/// <summary>
+/// Accounts for sign-in tests: found by id or normalised identifier, handed out as copies
+/// (so a flow's own changes to an account object never reach the store by accident).
+/// Only the reads and writes sign-in uses are supported.
+/// </summary>
+public sealed class InMemoryAccountStore : IAccountStore
+{
+    private readonly Dictionary<Guid, Account> _accounts = new();
+
+    public void Add(Account account) => _accounts.Add(account.Id, account);
+
+    /// <summary>The stored account itself, for the other doubles and for assertions.</summary>
+    public Account? Get(Guid id) => _accounts.GetValueOrDefault(id);
+
+    public Task<Account?> FindByIdAsync(Guid id, CancellationToken ct = default) =>
+        Task.FromResult(_accounts.TryGetValue(id, out var a) ? Copy(a) : null);
+
+    public Task<Account?> FindByIdentifierAsync(string normalizedIdentifier, CancellationToken ct = default) =>
+        Task.FromResult(_accounts.Values.Where(a => a.NormalizedUserName == normalizedIdentifier || a.NormalizedEmail == normalizedIdentifier)
+            .Select(Copy).FirstOrDefault());
+
+    public Task<IReadOnlyList<PasswordHistoryEntry>> PasswordHistoryAsync(Guid accountId, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<PasswordHistoryEntry>>([]);
+
+    public Task UpdatePasswordHashAsync(Guid accountId, string passwordHash, DateTimeOffset? changedAt, CancellationToken ct = default)
+    {
+        _accounts[accountId].PasswordHash = passwordHash;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Account>> FindByConfirmedPhoneAsync(string e164, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<bool> TryCreateAsync(Account account, EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent,
+        CancellationToken ct = default) => throw new NotSupportedException();
+    public Task RecordAsync(IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default) =>
+        throw new NotSupportedException();
+    public Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId, PasswordHistoryEntry? retired,
+        int historyLength, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default) =>
+        throw new NotSupportedException();
+    public Task AddVerificationAsync(EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent,
+        CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<EmailVerification?> LatestVerificationAsync(Guid accountId, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<EmailVerification?> FindVerificationAsync(string tokenHash, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<bool> TryConsumeVerificationAsync(Guid verificationId, DateTimeOffset at, CancellationToken ct = default) =>
+        throw new NotSupportedException();
+
+    private static Account Copy(Account a) => new()
+    {
+        Id = a.Id, UserName = a.UserName, NormalizedUserName = a.NormalizedUserName, Email = a.Email, NormalizedEmail = a.NormalizedEmail,
+        EmailConfirmed = a.EmailConfirmed, PhoneNumber = a.PhoneNumber, PhoneNumberConfirmed = a.PhoneNumberConfirmed,
+        PasswordHash = a.PasswordHash, SecurityStamp = a.SecurityStamp, ConcurrencyStamp = a.ConcurrencyStamp,
+        CreatedAt = a.CreatedAt, EmailVerifiedAt = a.EmailVerifiedAt, PasswordChangedAt = a.PasswordChangedAt,
+        SmsCodesEnabled = a.SmsCodesEnabled, EmailCodesEnabled = a.EmailCodesEnabled, PreferredSecondFactor = a.PreferredSecondFactor,
+        SecondFactorFailures = a.SecondFactorFailures, SecondFactorFailedAt = a.SecondFactorFailedAt,
+    };
+}
