@@ -53,7 +53,7 @@ public sealed class TwoFactorRig
         var thresholdOptions = Microsoft.Extensions.Options.Options.Create(new ThresholdOptions { ServiceName = "Threshold" });
         Composer = new MessageComposer(thresholdOptions, Clock);
         Changes = new FactorChanges(Composer, Clock);
-        Methods = new TwoFactorMethods(Factors);
+        Methods = new TwoFactorMethods(Factors, twoFactorOptions);
         Authenticator = new AuthenticatorApp(Factors, Protector, Changes, Methods, thresholdOptions, Clock);
         Codes = new OutOfBandCodes(Factors, Composer, new OutboxSignal(), twoFactorOptions, Clock);
         BackupCodes = new BackupCodeSet(Factors, Hasher, Changes, twoFactorOptions, Clock);

@@ -55,6 +55,14 @@ public class TwoStepPasswordSignInTests
     }
 
     [Fact]
+    public async Task Email_codes_no_longer_count_once_the_operator_turns_them_off()
+    {
+        _rig.AddAccount("alice", emailCodes: true);
+        _rig.Options.AllowEmail = false;
+        Assert.False((await SignInAsync()).NeedsSecondStep);
+    }
+
+    [Fact]
     public async Task Backup_codes_alone_do_not_turn_two_step_sign_in_on()
     {
         var alice = _rig.AddAccount("alice");
