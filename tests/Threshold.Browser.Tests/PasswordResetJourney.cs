@@ -80,7 +80,7 @@ public sealed partial class PasswordResetJourney(SmtpThresholdServer server, Chr
 
         await Page.GetByLabel("Email or username").FillAsync(person.Username);
         await PasswordField(Page).FillAsync(chosen);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectPathAsync(Page, "/account");
         await CheckPageAsync("the account page after signing in with the new password");
 
@@ -169,7 +169,7 @@ public sealed partial class PasswordResetJourney(SmtpThresholdServer server, Chr
         await ExpectPathAsync(Page, "/signin?reset=done");
         await Page.GetByLabel("Email or username").FillAsync(person.Email);
         await PasswordField(Page).FillAsync(chosen);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectPathAsync(Page, "/account");
     }
 
