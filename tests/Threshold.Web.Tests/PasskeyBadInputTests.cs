@@ -132,6 +132,37 @@ public sealed class PasskeyBadInputTests(ThresholdFactory app) : IClassFixture<T
         (await new Browser(app).SignInWithPasskeyAsync(authenticator.Get)).AssertRedirectsTo("/account");
     }
 
+    [Fact]
+    public async Task At_the_second_step_only_a_security_key_of_this_account_is_accepted_and_each_challenge_once()
+    {
+        var (owner, user) = await app.SignedInAsync();
+        using var _ = owner;
+        using var key = new SoftwareAuthenticator();
+        (await owner.AddPasskeyAsync(key, "Blue key")).RedirectTarget();
+        using var otherKey = await RegisteredAuthenticatorAsync();
+
+        using var browser = new Browser(app);
+        (await browser.SignInAsync(user.Username, user.Password)).AssertRedirectsTo("/signin/two-factor?returnUrl=%2Faccount");
+        var step = await browser.GetAsync("/signin/two-factor?returnUrl=%2Faccount");
+        Assert.True(step.HasButton("Use your security key"), step.MainText);
+
+        // Another account's passkey, valid in itself: refused.
+        var options = await step.OptionsAsync("/passkeys/second-step-options");
+        var refused = await Page.LoadAsync(browser, await step.PasskeyGetForm().Set("Credential", otherKey.Get(options, ignoreAllowList: true)).SubmitAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Contains("That security key could not confirm it's you.", refused.AlertText);
+        Assert.Null(browser.Cookie(Browser.SessionCookie));
+
+        // The right key answering the challenge that was already spent on the refused try: refused too.
+        var stale = await Page.LoadAsync(browser, await step.PasskeyGetForm().Set("Credential", key.Get(options)).SubmitAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.Status);
+        Assert.Null(browser.Cookie(Browser.SessionCookie));
+
+        // The right key with a fresh challenge: signed in.
+        var fresh = await step.OptionsAsync("/passkeys/second-step-options");
+        (await step.PasskeyGetForm().Set("Credential", key.Get(fresh)).SubmitAsync()).AssertRedirectsTo("/account");
+    }
+
     public static TheoryData<string> Mangled() =>
     [
         "empty", "not json", "null", "array", "empty object", "oversized", "oversized json", "wrong type", "no response",

@@ -98,11 +98,15 @@ public sealed class SoftwareAuthenticator : IDisposable
     }
 
     /// <summary>navigator.credentials.get(): the assertion JSON for these request options.</summary>
-    public string Get(string requestOptionsJson)
+    public string Get(string requestOptionsJson) => Get(requestOptionsJson, ignoreAllowList: false);
+
+    /// <param name="requestOptionsJson">The options from the server.</param>
+    /// <param name="ignoreAllowList">Answer even when the server asked for other credentials (as a forged client would).</param>
+    public string Get(string requestOptionsJson, bool ignoreAllowList)
     {
         var options = JsonNode.Parse(requestOptionsJson)!.AsObject();
         var rpId = options["rpId"]?.GetValue<string>() ?? RpId ?? new Uri(Origin).Host;
-        if (options["allowCredentials"] is JsonArray { Count: > 0 } allowed &&
+        if (!ignoreAllowList && options["allowCredentials"] is JsonArray { Count: > 0 } allowed &&
             !allowed.Any(c => c!["id"]!.GetValue<string>() == CredentialIdBase64Url))
             throw new InvalidOperationException("The server did not allow this credential: " + requestOptionsJson);
 
