@@ -75,12 +75,12 @@ public sealed partial class PasswordResetJourney(SmtpThresholdServer server, Chr
         await newPassword.FillAsync(chosen);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Set new password" }).ClickAsync();
         await ExpectPathAsync(Page, "/signin?reset=done");
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your password was changed");
+        await Expect(Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Your password was changed" })).ToContainTextAsync("Your password was changed");
         await CheckPageAsync("the sign-in page saying the password was changed");
 
         await Page.GetByLabel("Email or username").FillAsync(person.Username);
         await PasswordField(Page).FillAsync(chosen);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectPathAsync(Page, "/account");
         await CheckPageAsync("the account page after signing in with the new password");
 
@@ -169,7 +169,7 @@ public sealed partial class PasswordResetJourney(SmtpThresholdServer server, Chr
         await ExpectPathAsync(Page, "/signin?reset=done");
         await Page.GetByLabel("Email or username").FillAsync(person.Email);
         await PasswordField(Page).FillAsync(chosen);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectPathAsync(Page, "/account");
     }
 

@@ -56,7 +56,7 @@ public sealed class RegisterAndSignInJourney(ThresholdServer server, Chromium ch
 
         await Page.GetByLabel("Email or username").FillAsync(person.Username);
         await PasswordField(Page).FillAsync(person.Password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectPathAsync(Page, "/account");
         await ExpectSignedInAsAsync(person);
         await CheckPageAsync("the account page after signing in by username");

@@ -20,7 +20,7 @@ public sealed class SignInAndRegistrationErrors(ThresholdServer server, Chromium
         await Page.GotoAsync("/signin");
         await Page.GetByLabel("Email or username").FillAsync(person.Username);
         await PasswordField(Page).FillAsync("not the password at all");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await ExpectPathAsync(Page, "/signin");
         await Expect(Heading(Page)).ToHaveTextAsync("Sign in");
@@ -93,7 +93,7 @@ public sealed class SignInAndRegistrationErrors(ThresholdServer server, Chromium
         await Page.GotoAsync("/signin");
         await Page.GetByLabel("Email or username").FillAsync(identifier);
         await PasswordField(Page).FillAsync(password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         var alert = Page.GetByRole(AriaRole.Alert);
         await Expect(alert).ToContainTextAsync(Generic);
         await Expect(alert).ToContainTextAsync(ReferenceCode());

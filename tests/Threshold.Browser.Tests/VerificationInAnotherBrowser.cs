@@ -45,7 +45,7 @@ public sealed class VerificationInAnotherBrowser(ThresholdServer server, Chromiu
         await elsewhere.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await elsewhere.GetByLabel("Email or username").FillAsync(person.Email);
         await PasswordField(elsewhere).FillAsync(person.Password);
-        await elsewhere.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await elsewhere.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectPathAsync(elsewhere, "/account");
         await Expect(elsewhere.GetByRole(AriaRole.Main)).ToContainTextAsync("confirmed");
         await Expect(elsewhere.GetByText("not confirmed yet")).ToHaveCountAsync(0);

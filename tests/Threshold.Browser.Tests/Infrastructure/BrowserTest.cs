@@ -74,7 +74,7 @@ public abstract partial class BrowserTest(ThresholdServer server, Chromium chrom
         await Expect(Heading(page)).ToHaveTextAsync("Sign in");
         await page.GetByLabel("Email or username").FillAsync(identifier);
         await PasswordField(page).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
     }
 
     protected async Task SignOutAsync(IPage page)
