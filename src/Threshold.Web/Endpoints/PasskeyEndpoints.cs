@@ -27,7 +27,8 @@ public static class PasskeyEndpoints
             PasskeyCeremonies ceremonies, CancellationToken ct) =>
         {
             if (http.CurrentSession() is not { } session) return Results.Unauthorized();
-            if (!reauth.IsRecent(session)) return Results.Forbid();
+            // A plain 403 (not the cookie handler's redirect), so the page can send the person to re-authenticate.
+            if (!reauth.IsRecent(session)) return Results.StatusCode(StatusCodes.Status403Forbidden);
             var account = await accounts.FindByIdAsync(session.AccountId, ct);
             if (account is null) return Results.Unauthorized();
             var (options, state) = await ceremonies.CreationOptionsAsync(account, http);

@@ -15,6 +15,11 @@
             credentials: "same-origin",
             headers: token ? { "RequestVerificationToken": token.value } : {},
         });
+        if (response.status === 403 && form.hasAttribute("data-passkey-reauthenticate")) {
+            // The sign-in is too old to change factors: prove it again, then come back here.
+            location.href = "/account/reauthenticate?returnUrl=" + encodeURIComponent(location.pathname + location.search);
+            throw Object.assign(new Error("reauthenticate"), { name: "AbortError" });
+        }
         if (!response.ok) throw new Error("options " + response.status);
         return response.json();
     }
@@ -33,12 +38,14 @@
 
     async function get(form, conditional) {
         const url = form.getAttribute("data-passkey-get");
+        // Claimed before the options arrive, so a button press meanwhile cancels this request too.
+        const controller = conditional ? (autofill = new AbortController()) : null;
         const json = await options(url, form);
+        if (controller && controller.signal.aborted) return;
         const request = { publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(json) };
-        if (conditional) {
-            autofill = new AbortController();
+        if (controller) {
             request.mediation = "conditional";
-            request.signal = autofill.signal;
+            request.signal = controller.signal;
         }
         const credential = await navigator.credentials.get(request);
         if (credential) post(form, credential);
