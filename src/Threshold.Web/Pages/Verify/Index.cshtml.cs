@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using Threshold.Core.Factors;
 using Threshold.Core.Errors;
 using Threshold.Core.Flows.Verification;
-using Threshold.Core.Sessions;
 using Threshold.Web.Infrastructure;
 using Threshold.Web.Pages.Register;
 
 namespace Threshold.Web.Pages.Verify;
 
 /// <summary>GET shows what the link is for and changes nothing; the button (POST) uses it.</summary>
-public sealed class VerifyModel(EmailVerificationFlow flow, SessionManager sessions, IConfiguration config) : PageModel
+public sealed class VerifyModel(EmailVerificationFlow flow, TwoFactorMethods methods, IOptions<TwoFactorOptions> twoFactor, IConfiguration config)
+    : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Token { get; set; }
     public VerificationStatus Status { get; private set; }
@@ -36,10 +38,9 @@ public sealed class VerifyModel(EmailVerificationFlow flow, SessionManager sessi
         Response.Cookies.Delete(ThresholdServices.CookieName(config, RegisterModel.BrowserBindingCookiePurpose));
         if (result.SameBrowser)
         {
-            await sessions.EndAsync(User.Token(), ct);
-            var (session, token) = await sessions.StartAsync(result.Account!.Id, persistent: false, HttpContext.Client(), ct);
-            await SessionCookie.SignInAsync(HttpContext, result.Account, token, session);
-            return LocalRedirect(ReturnUrl.Default);
+            // Like every other way in: with TwoFactor:Required = all, a person without a second factor sets one up first.
+            var mustEnrol = twoFactor.Value.Required == TwoFactorRequirement.All && !(await methods.ForAccountAsync(result.Account!, ct)).IsOn;
+            return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, result.Account!, persistent: false, ReturnUrl.Default, mustEnrol, ct));
         }
         Confirmed = true;
         return Page();
