@@ -166,6 +166,7 @@ public sealed class TwoFactorSettingsTests
         var (browser, user) = await app.VerifiedUserAsync();
         using var _b = browser;
         // Confirming the email address signed this browser in: it too is held at set-up.
+        (await browser.Http.GetAsync("/account", Ct)).AssertRedirectsTo("/account/two-factor?returnUrl=%2Faccount");
         await browser.SignOutFromAsync("/account/two-factor");
         Assert.False(await browser.IsSignedInAsync());
 
