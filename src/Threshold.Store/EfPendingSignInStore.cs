@@ -18,6 +18,9 @@ public sealed class EfPendingSignInStore(ThresholdDbContext db) : IPendingSignIn
     public Task SetPasskeyStateAsync(Guid id, string? state, CancellationToken ct = default) =>
         db.PendingSignIns.Where(p => p.Id == id).ExecuteUpdateAsync(u => u.SetProperty(p => p.PasskeyState, state), ct);
 
+    public Task ExtendAsync(Guid id, DateTimeOffset until, CancellationToken ct = default) =>
+        db.PendingSignIns.Where(p => p.Id == id && p.ExpiresAt < until).ExecuteUpdateAsync(u => u.SetProperty(p => p.ExpiresAt, until), ct);
+
     public async Task<bool> TryDeleteAsync(Guid id, CancellationToken ct = default) =>
         await db.PendingSignIns.Where(p => p.Id == id).ExecuteDeleteAsync(ct) == 1;
 

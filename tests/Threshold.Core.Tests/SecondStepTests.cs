@@ -222,4 +222,19 @@ public class SecondStepTests
         Assert.False((await AnswerAsync(second, code, SecondFactorKind.Email)).Succeeded);
         Assert.True((await AnswerAsync(first, code, SecondFactorKind.Email)).Succeeded);
     }
+
+    [Fact]
+    public async Task A_code_sent_again_late_keeps_the_sign_in_open_for_its_whole_lifetime()
+    {
+        var bob = _rig.AddAccount("bob", emailCodes: true);
+        var token = await _rig.SecondStep.BeginAsync(bob, await _rig.Methods.ForAccountAsync(bob, Ct), PendingSignInPurpose.SignIn, false, null,
+            TwoFactorRig.Client, Ct);
+        _rig.Clock.Advance(TimeSpan.FromMinutes(8));
+        var context = (await _rig.SecondStep.LoadAsync(token, Ct))!;
+        Assert.Equal(Threshold.Core.Factors.OutOfBandCode.CodeSendOutcome.Sent, (await _rig.SecondStep.SendCodeAsync(context, SecondFactorKind.Email, TwoFactorRig.Client, Ct)).Outcome);
+        var code = _rig.LastCodeSentTo("bob@example.com");
+
+        _rig.Clock.Advance(TimeSpan.FromMinutes(9)); // 17 minutes after the password, 9 after the new code
+        Assert.Equal(SecondStepOutcome.Succeeded, (await AnswerAsync(token, code, SecondFactorKind.Email)).Outcome);
+    }
 }

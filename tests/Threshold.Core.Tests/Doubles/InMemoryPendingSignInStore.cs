@@ -26,6 +26,12 @@ public sealed class InMemoryPendingSignInStore : IPendingSignInStore
 
     public Task<bool> TryDeleteAsync(Guid id, CancellationToken ct = default) => Task.FromResult(_pending.Remove(id));
 
+    public Task ExtendAsync(Guid id, DateTimeOffset until, CancellationToken ct = default)
+    {
+        if (_pending.TryGetValue(id, out var p) && p.ExpiresAt < until) p.ExpiresAt = until;
+        return Task.CompletedTask;
+    }
+
     public Task DeleteExpiredAsync(DateTimeOffset now, CancellationToken ct = default)
     {
         foreach (var id in _pending.Values.Where(p => p.ExpiresAt <= now).Select(p => p.Id).ToList()) _pending.Remove(id);

@@ -26,8 +26,11 @@ public sealed class BackupCodeSet(
         {
             Id = Guid.NewGuid(), AccountId = account.Id, CreatedAt = now, Hash = hasher.HashPassword(account, BackupCodeFormat.Normalize(code)!),
         }).ToList();
-        await store.ReplaceBackupCodesAsync(account.Id, stored,
-            changes.Describe(account, "backup-codes-renewed", SecurityEventKind.BackupCodesGenerated, client, ReferenceCode.New()), ct);
+        var change = changes.Describe(account, "backup-codes-renewed", SecurityEventKind.BackupCodesGenerated, client, ReferenceCode.New());
+        // The first set comes with the first factor, whose own notice already went out;
+        // "the old ones no longer work" is said only when there were old ones.
+        if ((await store.UnusedBackupCodesAsync(account.Id, ct)).Count == 0) change = change with { Messages = [] };
+        await store.ReplaceBackupCodesAsync(account.Id, stored, change, ct);
         return codes;
     }
 

@@ -36,6 +36,8 @@ public interface IPendingSignInStore
     Task CreateAsync(PendingSignIn pending, CancellationToken ct = default);
     Task<PendingSignIn?> FindByTokenHashAsync(string tokenHash, CancellationToken ct = default);
     Task SetPasskeyStateAsync(Guid id, string? state, CancellationToken ct = default);
+    /// <summary>Moves the expiry later (never earlier).</summary>
+    Task ExtendAsync(Guid id, DateTimeOffset until, CancellationToken ct = default);
     /// <summary>Ends it; false when it was already ended, so each sign-in completes once.</summary>
     Task<bool> TryDeleteAsync(Guid id, CancellationToken ct = default);
     /// <summary>Removes sign-ins that were abandoned (a passkey prompt dismissed, a tab closed).</summary>

@@ -82,7 +82,11 @@ public sealed class SecondStep(
             SecondFactorKind.Email when context.Factors.Has(kind) => (MessageChannel.Email, context.Account.Email!),
             _ => throw new ArgumentException("Codes go only to an enrolled phone or email.", nameof(kind)),
         };
-        return await codes.SendAsync(context.Account, CodePurpose.SignIn, channel, destination, Binding(context.Pending), client, ReferenceCode.New(), ct);
+        var sent = await codes.SendAsync(context.Account, CodePurpose.SignIn, channel, destination, Binding(context.Pending), client, ReferenceCode.New(), ct);
+        // A new code works for its whole lifetime: the sign-in it belongs to lasts at least as long.
+        if (sent.Outcome == CodeSendOutcome.Sent)
+            await pendingStore.ExtendAsync(context.Pending.Id, clock.GetUtcNow() + Options.CodeLifetime, ct);
+        return sent;
     }
 
     /// <summary>Checks a code from an app, a text message, an email or the backup list.</summary>

@@ -14,8 +14,8 @@ public enum ReauthenticationOutcome { Done, WrongPassword, SecondStepNeeded }
 public sealed record ReauthenticationResult(ReauthenticationOutcome Outcome, string ReferenceCode, string? SecondStepToken = null);
 
 /// <summary>
-/// Changing the password, a factor or recovery info needs a sign-in within the last ten
-/// minutes (ASVS 7.5.1). Older sessions prove themselves again: the password, then the
+/// Changing a factor or recovery info needs a sign-in within the last ten minutes
+/// (ASVS 7.5.1); a password change asks for the current password instead (ASVS 6.2.3). Older sessions prove themselves again: the password, then the
 /// second factor when one is enrolled — the same second step as at sign-in.
 /// </summary>
 public sealed class Reauthentication(
