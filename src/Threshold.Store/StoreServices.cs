@@ -19,6 +19,7 @@ public static class StoreServices
         services.AddScoped<IOutboxStore, EfOutboxStore>();
         services.AddScoped<ISecurityEventLog, EfSecurityEventLog>();
         services.AddScoped<IRecoveryStore, EfRecoveryStore>();
+        services.AddScoped<Threshold.Core.Defense.IThrottleStore, EfThrottleStore>();
         return services;
     }
 }
