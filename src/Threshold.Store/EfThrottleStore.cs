@@ -42,6 +42,8 @@ public sealed class EfThrottleStore(ThresholdDbContext db) : IThrottleStore
         // Now and then, forget challenges that can no longer be answered anyway.
         if (Random.Shared.Next(32) == 0)
             await db.Set<SpentChallenge>().Where(c => c.ExpiresAt < now).ExecuteDeleteAsync(ct);
+        // A replay is the usual case of a duplicate: answer it without provoking (and logging) a constraint error.
+        if (await db.Set<SpentChallenge>().AnyAsync(c => c.Id == id, ct)) return false;
         db.Set<SpentChallenge>().Add(new SpentChallenge { Id = id, ExpiresAt = expiresAt });
         try
         {

@@ -16,6 +16,7 @@ public sealed record PowChallenge(
     [property: JsonPropertyName("signature")] string Signature)
 {
     /// <summary>The challenge as sent to the browser: base64 of its JSON.</summary>
+    [JsonIgnore]
     public string Encoded => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this));
 }
 

@@ -1,0 +1,23 @@
+// Proof-of-work search (ALTCHA format): find n in 0..max with SHA-256(salt + n) = challenge.
+// Runs in a Web Worker so the page stays responsive; reports progress to pow.js.
+"use strict";
+
+self.onmessage = async function (event) {
+  var task = event.data;
+  var encoder = new TextEncoder();
+  var target = new Uint8Array(task.challenge.match(/../g).map(function (h) { return parseInt(h, 16); }));
+  var started = Date.now();
+  for (var n = 0; n <= task.max; n++) {
+    var digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(task.salt + n)));
+    var same = true;
+    for (var i = 0; i < 32; i++) {
+      if (digest[i] !== target[i]) { same = false; break; }
+    }
+    if (same) {
+      self.postMessage({ type: "found", number: n, took: Date.now() - started });
+      return;
+    }
+    if (n % 2500 === 0) self.postMessage({ type: "progress", number: n });
+  }
+  self.postMessage({ type: "failed" });
+};
