@@ -357,6 +357,32 @@ public sealed class AttackResistanceTests
     }
 
     [Fact]
+    public async Task When_every_password_check_for_unknown_devices_is_busy_they_get_the_challenge_and_known_devices_go_ahead()
+    {
+        var (app, _, hasher) = Create(new() { ["Throttle:UnknownDeviceConcurrency"] = "1", ["Throttle:BudgetQueueWait"] = "00:00:00" });
+        await using var _ = app;
+        var (known, owner) = await app.SignedInAsync();
+        (await known.SignOutAsync()).EnsureSuccessOrRedirect();
+        var budget = app.Services.GetRequiredService<VerificationBudget>();
+
+        using (var held = await budget.TryEnterAsync(TimeSpan.Zero, Ct))
+        {
+            Assert.NotNull(held);
+            using var fresh = new Browser(app);
+            hasher().Reset();
+            var page = await Page.LoadAsync(fresh, await fresh.SignInAsync(owner.Username, owner.Password));
+            Assert.Equal(ChallengeText, page.AlertTextWithoutReference);
+            Assert.Equal(0, hasher().Verifications);
+            Assert.Null(fresh.Cookie(Browser.SessionCookie));
+            Assert.Equal("busy", (await app.EventAsync(page.Reference!))!.Reason);
+
+            (await known.SignInAsync(owner.Username, owner.Password)).AssertRedirectsTo("/account");
+        }
+        using var later = new Browser(app);
+        (await later.SignInAsync(owner.Username, owner.Password)).AssertRedirectsTo("/account");
+    }
+
+    [Fact]
     public async Task Registrations_from_one_network_are_rate_limited()
     {
         var (app, _, _) = Create(new() { ["RateLimits:RegistrationsPerHour"] = "2" });

@@ -28,8 +28,15 @@ public sealed class ThrottleOptions
     /// <summary>A network's count starts again after this long without a failure.</summary>
     public TimeSpan NetworkForgetAfter { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Password checks for unknown devices running at once; 0 = one less than the processors (at least 1). See <see cref="VerificationBudget"/>.</summary>
+    public int UnknownDeviceConcurrency { get; set; }
+    /// <summary>How long an unknown device waits for a free check before it is asked for the challenge instead.</summary>
+    public TimeSpan BudgetQueueWait { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long an unknown device that answered the challenge waits for a free check before it is asked again.</summary>
+    public TimeSpan BudgetWait { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool IsValid() =>
-        ChallengeAfter >= 1 && PauseAfter >= ChallengeAfter && MaxConsecutiveFailures >= PauseAfter && MaxConsecutiveFailures <= 100
+        UnknownDeviceConcurrency >= 0 && BudgetWait >= TimeSpan.Zero && BudgetQueueWait >= TimeSpan.Zero && ChallengeAfter >= 1 && PauseAfter >= ChallengeAfter && MaxConsecutiveFailures >= PauseAfter && MaxConsecutiveFailures <= 100
         && FirstPause > TimeSpan.Zero && MaxPause >= FirstPause && ForgetAfter > TimeSpan.Zero
         && DeviceDistrustAfter >= 1 && NetworkChallengeAfter >= 1 && NetworkPauseAfter >= NetworkChallengeAfter && NetworkForgetAfter > TimeSpan.Zero;
 }

@@ -46,6 +46,7 @@ public sealed class ProtectedSignIn(
     IAccountStore accounts,
     IThrottleStore store,
     ProofOfWork proofOfWork,
+    VerificationBudget budget,
     MessageComposer composer,
     ISecurityEventLog events,
     IOptions<ThrottleOptions> options,
@@ -85,6 +86,7 @@ public sealed class ProtectedSignIn(
             var reference = await RecordAsync(account?.Id, input, "throttled", ct);
             return new(GateOutcome.Refused, reference, null, state, await proofOfWork.CreateAsync(highRisk: true, ct), null);
         }
+        var answered = false;
         if (state.Level == ThrottleLevel.Challenge)
         {
             var verdict = await proofOfWork.VerifyAsync(request.Solution, ct);
@@ -92,10 +94,15 @@ public sealed class ProtectedSignIn(
             if (verdict != PowVerdict.Valid)
             {
                 var reason = verdict == PowVerdict.Missing ? "challenge_required" : "challenge_" + verdict.ToString().ToLowerInvariant();
-                var reference = await RecordAsync(account?.Id, input, reason, ct);
-                return new(GateOutcome.ChallengeRequired, reference, null, state, await proofOfWork.CreateAsync(state.HighRisk, ct), null);
+                return await ChallengeAsync(account?.Id, input, reason, state, ct);
             }
+            answered = true;
         }
+
+        // Unknown devices share a bounded number of concurrent password checks; known devices never wait.
+        using var slot = known ? null : await budget.TryEnterAsync(answered ? Options.BudgetWait : Options.BudgetQueueWait, ct);
+        if (!known && slot is null)
+            return await ChallengeAsync(account?.Id, input, "busy", state with { HighRisk = true }, ct);
 
         var result = await signIn.SignInAsync(input, ct);
         if (result.Succeeded && result.Account is { } signedIn)
@@ -121,6 +128,12 @@ public sealed class ProtectedSignIn(
         var next = known ? ThrottleState.Open : StateOf(after);
         var challenge = next.Level == ThrottleLevel.None ? null : await proofOfWork.CreateAsync(next.HighRisk, ct);
         return new(GateOutcome.Checked, result.ReferenceCode, result, next, challenge, null);
+    }
+
+    private async Task<ProtectedSignInResult> ChallengeAsync(Guid? accountId, PasswordSignInRequest input, string reason, ThrottleState state, CancellationToken ct)
+    {
+        var reference = await RecordAsync(accountId, input, reason, ct);
+        return new(GateOutcome.ChallengeRequired, reference, null, state, await proofOfWork.CreateAsync(state.HighRisk, ct), null);
     }
 
     /// <summary>One email per lock period, only to a confirmed address, never with a link.</summary>

@@ -29,6 +29,7 @@ public static class DefenseServices
             .Validate(o => o.IsValid(), "ProofOfWork settings are out of range: MaxNumber 1000–50000000, HighRiskFactor 1–100, Lifetime longer than the longest NoScriptWait.")
             .ValidateOnStart();
         services.AddSingleton<ProofOfWorkKey>();
+        services.AddSingleton<VerificationBudget>();
         services.AddScoped<ProofOfWork>();
         services.AddScoped<ProtectedSignIn>();
         services.AddSingleton<DeviceCookies>();

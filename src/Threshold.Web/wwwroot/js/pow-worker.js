@@ -1,5 +1,6 @@
 // Proof-of-work search (ALTCHA format): find n in 0..max with SHA-256(salt + n) = challenge.
-// Runs in a Web Worker so the page stays responsive; reports progress to pow.js.
+// Runs in Web Workers so the page stays responsive; worker `start` of `step` tries
+// start, start + step, start + 2*step, ... and reports how many it tried to pow.js.
 "use strict";
 
 self.onmessage = async function (event) {
@@ -7,7 +8,8 @@ self.onmessage = async function (event) {
   var encoder = new TextEncoder();
   var target = new Uint8Array(task.challenge.match(/../g).map(function (h) { return parseInt(h, 16); }));
   var started = Date.now();
-  for (var n = 0; n <= task.max; n++) {
+  var tried = 0;
+  for (var n = task.start; n <= task.max; n += task.step) {
     var digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(task.salt + n)));
     var same = true;
     for (var i = 0; i < 32; i++) {
@@ -17,7 +19,7 @@ self.onmessage = async function (event) {
       self.postMessage({ type: "found", number: n, took: Date.now() - started });
       return;
     }
-    if (n % 2500 === 0) self.postMessage({ type: "progress", number: n });
+    if (++tried % 1000 === 0) self.postMessage({ type: "progress", tried: 1000 });
   }
   self.postMessage({ type: "failed" });
 };

@@ -30,40 +30,52 @@
     }
   }
 
-  var worker = new Worker("/js/pow-worker.js");
-  progress.hidden = false;
-  show(0);
-  worker.onmessage = function (event) {
-    var message = event.data;
-    if (message.type === "progress") {
-      show(Math.min(99, Math.floor(message.number * 100 / Math.max(1, challenge.maxnumber))));
-    } else if (message.type === "found") {
-      worker.terminate();
-      solutionField.value = btoa(JSON.stringify({
-        algorithm: challenge.algorithm, challenge: challenge.challenge, number: message.number,
-        salt: challenge.salt, signature: challenge.signature, took: message.took
-      }));
-      solved = true;
-      progress.value = 100;
-      say(box.dataset.doneText);
-      box.dataset.powState = "solved";
-      if (submitWhenSolved) {
-        if (form.requestSubmit) form.requestSubmit(); else form.submit();
-      }
-    } else {
-      worker.terminate();
-      progress.hidden = true;
-      say(box.dataset.failedText);
-      box.dataset.powState = "failed";
-      solved = true; // let the form go: the unanswered challenge counts after its wait
-    }
-  };
-  worker.onerror = function () {
+  // Several workers share the search (every step-th number each), as ALTCHA's widget does.
+  var step = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+  var workers = [];
+  var tried = 0;
+  var finished = 0;
+  function stopAll() { workers.forEach(function (w) { w.terminate(); }); }
+  function fail() {
+    if (solved) return;
+    stopAll();
     progress.hidden = true;
     say(box.dataset.failedText);
     box.dataset.powState = "failed";
-    solved = true;
-  };
+    solved = true; // let the form go: the unanswered challenge counts after its wait
+  }
+  progress.hidden = false;
+  show(0);
+  for (var k = 0; k < step; k++) {
+    var worker = new Worker("/js/pow-worker.js");
+    worker.onmessage = function (event) {
+      var message = event.data;
+      if (solved) return;
+      if (message.type === "progress") {
+        tried += message.tried;
+        // The number is uniform in 0..maxnumber: show the share of the range searched.
+        show(Math.min(99, Math.floor(tried * 100 / Math.max(1, challenge.maxnumber + 1))));
+      } else if (message.type === "found") {
+        stopAll();
+        solutionField.value = btoa(JSON.stringify({
+          algorithm: challenge.algorithm, challenge: challenge.challenge, number: message.number,
+          salt: challenge.salt, signature: challenge.signature, took: message.took
+        }));
+        solved = true;
+        progress.value = 100;
+        say(box.dataset.doneText);
+        box.dataset.powState = "solved";
+        if (submitWhenSolved) {
+          if (form.requestSubmit) form.requestSubmit(); else form.submit();
+        }
+      } else if (++finished === step) {
+        fail();
+      }
+    };
+    worker.onerror = fail;
+    worker.postMessage({ challenge: challenge.challenge, salt: challenge.salt, max: challenge.maxnumber, start: k, step: step });
+    workers.push(worker);
+  }
 
   form.addEventListener("submit", function (event) {
     if (solved) return;
