@@ -383,6 +383,33 @@ public sealed class AttackResistanceTests
     }
 
     [Fact]
+    public async Task A_flood_of_sign_in_posts_from_one_network_gets_429_before_any_page_work_while_a_known_device_there_goes_on()
+    {
+        var (app, _, hasher) = Create(new() { ["RateLimits:SignInsPerMinute"] = "3" });
+        await using var _ = app;
+        var address = ClientAddress.NextIPv4();
+        using var owner = new Browser(app).From(address);
+        var user = await app.RegisteredUserAsync();
+        (await owner.SignInAsync(user.Username, user.Password)).AssertRedirectsTo("/account");
+        (await owner.SignOutAsync()).EnsureSuccessOrRedirect();
+        // The owner's first sign-in (no device cookie yet) was one of the network's three.
+        for (var i = 0; i < 2; i++)
+        {
+            using var bot = new Browser(app).From(address);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await bot.SignInAsync(TestUser.UniqueEmail(), "guess")).StatusCode);
+        }
+        using var flood = new Browser(app).From(address);
+        hasher().Reset();
+        var refused = await flood.SignInAsync(TestUser.UniqueEmail(), "guess");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.NotNull((await Page.LoadAsync(flood, refused)).Reference);
+        Assert.Equal(0, hasher().Verifications);
+        // The owner's browser on the same network is counted by its device cookie, not by the network.
+        (await owner.SignInAsync(user.Username, user.Password)).AssertRedirectsTo("/account");
+    }
+
+    [Fact]
     public async Task Registrations_from_one_network_are_rate_limited()
     {
         var (app, _, _) = Create(new() { ["RateLimits:RegistrationsPerHour"] = "2" });

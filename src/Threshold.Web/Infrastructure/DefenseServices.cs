@@ -17,6 +17,8 @@ public static class DefenseServices
     public const string RegistrationPolicy = "registration";
     /// <summary>For every page that sends a code or link on request (email confirmation, second-factor codes).</summary>
     public const string CodeSendPolicy = "code-send";
+    /// <summary>Sign-in POSTs per device cookie, or per network without one: a flood is turned away before any page work.</summary>
+    public const string SignInPolicy = "signin";
 
     public static void AddDefense(this WebApplicationBuilder builder)
     {
@@ -52,10 +54,18 @@ public static class DefenseServices
 
         var registrations = config.GetValue("RateLimits:RegistrationsPerHour", 20);
         var codeSends = config.GetValue("RateLimits:CodeSendsPerHour", 20);
+        var signIns = config.GetValue("RateLimits:SignInsPerMinute", 30);
         services.AddRateLimiter(o =>
         {
             o.AddPolicy(RegistrationPolicy, context => PerNetwork(context, registrations, TimeSpan.FromHours(1)));
             o.AddPolicy(CodeSendPolicy, context => PerNetwork(context, codeSends, TimeSpan.FromHours(1)));
+            o.AddPolicy(SignInPolicy, context =>
+                context.RequestServices.GetRequiredService<DeviceCookies>().Read(context) is { } device && !HttpMethods.IsGet(context.Request.Method)
+                    ? RateLimitPartition.GetFixedWindowLimiter("device:" + device.DeviceId, _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = signIns, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                    })
+                    : PerNetwork(context, signIns, TimeSpan.FromMinutes(1)));
             o.OnRejected = (context, _) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))

@@ -10,6 +10,7 @@ using Threshold.Web.Infrastructure;
 
 namespace Threshold.Web.Pages.SignIn;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(DefenseServices.SignInPolicy)]
 public sealed class SignInModel(ProtectedSignIn signIn, DeviceCookies devices, SessionManager sessions, TimeProvider clock,
     IStringLocalizer<SharedResource> text) : FormPage(text)
 {
