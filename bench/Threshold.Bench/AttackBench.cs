@@ -31,6 +31,7 @@ internal static class AttackBench
         var addresses = args.Int("attack-addresses", 64, 1, 60_000);
         var maxInFlight = args.Int("max-in-flight", 512, 1, 10_000);
         var label = args.String("label") ?? "attack";
+        var warmup = args.Int("warmup", 10, 0, 300);
         if (users.Count < legitCount + 10) throw new ArgumentException($"The users file needs at least {legitCount + 10} users.");
 
         using var client = new FormClient(baseUri, legitConcurrency + maxInFlight);
@@ -57,6 +58,7 @@ internal static class AttackBench
         var legitLatency = new ConcurrentBag<double>();
         var legitErrors = new ConcurrentBag<string>();
         var legitOk = 0;
+        var legitTotal = 0;
         var sent = 0;
         var dropped = 0;
         var inFlight = new SemaphoreSlim(maxInFlight, maxInFlight);
@@ -140,13 +142,14 @@ internal static class AttackBench
                 string? error;
                 try { error = await LoginAsync(client, user, jar, LegitAddress(i), ct); }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { error = e.Message; }
-                legitLatency.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                // Latency counts after the warm-up (the server's JIT, the attack ramping up); success counts throughout.
+                if (watch.Elapsed.TotalSeconds >= warmup) legitLatency.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                Interlocked.Increment(ref legitTotal);
                 if (error is null) Interlocked.Increment(ref legitOk);
                 else legitErrors.Add($"{user.Username}: {error}");
             }
         }, ct)).ToList();
 
-        var cpuBefore = CpuSnapshot.Take(null);
         await Task.WhenAll(legitWorkers.Append(attacker));
         var elapsed = watch.Elapsed.TotalSeconds;
 
@@ -155,8 +158,8 @@ internal static class AttackBench
         Console.WriteLine($"attack: {sent} POSTs sent in {elapsed:F1} s ({sent / elapsed:F1}/s; {dropped} not sent because {maxInFlight} were in flight)");
         foreach (var (kind, count) in outcomes.OrderBy(o => o.Key)) Console.WriteLine($"  {kind,-36} {count,7}");
         Console.WriteLine(a.Line("attack POST"));
-        Console.WriteLine($"legitimate sign-ins (known devices): {legitOk} of {legitLatency.Count} succeeded");
-        Console.WriteLine(l.Line("legitimate login (GET+POST+follow)"));
+        Console.WriteLine($"legitimate sign-ins (known devices): {legitOk} of {legitTotal} succeeded");
+        Console.WriteLine(l.Line($"legit login after {warmup}s"));
         foreach (var e in legitErrors.Take(10)) Console.WriteLine("  error " + e);
         var checkedCount = outcomes.Where(o => o.Key.EndsWith("password_checked", StringComparison.Ordinal)).Sum(o => o.Value);
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -164,9 +167,8 @@ internal static class AttackBench
             $"challenged={outcomes.Where(o => o.Key.EndsWith("challenged", StringComparison.Ordinal)).Sum(o => o.Value)} " +
             $"refused={outcomes.Where(o => o.Key.EndsWith("refused_429", StringComparison.Ordinal)).Sum(o => o.Value)} " +
             $"signed_in={outcomes.Where(o => o.Key.EndsWith("signed_in", StringComparison.Ordinal)).Sum(o => o.Value)} " +
-            $"legit_ok={legitOk} legit_total={legitLatency.Count} legit_success_pct={(legitLatency.IsEmpty ? 0 : 100.0 * legitOk / legitLatency.Count):F2} " +
+            $"legit_ok={legitOk} legit_total={legitTotal} legit_success_pct={(legitTotal == 0 ? 0 : 100.0 * legitOk / legitTotal):F2} " +
             $"legit_p50={l.P50:F1} legit_p99={l.P99:F1} legit_max={l.Max:F1} attack_p50={a.P50:F1} attack_p99={a.P99:F1}"));
-        _ = cpuBefore;
         return legitErrors.IsEmpty ? 0 : 1;
     }
 

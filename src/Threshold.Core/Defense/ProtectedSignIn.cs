@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
@@ -48,9 +49,9 @@ public sealed class ProtectedSignIn(
     ProofOfWork proofOfWork,
     VerificationBudget budget,
     MessageComposer composer,
-    ISecurityEventLog events,
     IOptions<ThrottleOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<ProtectedSignIn> logger)
 {
     private ThrottleOptions Options => options.Value;
 
@@ -83,7 +84,7 @@ public sealed class ProtectedSignIn(
         var state = known ? ThrottleState.Open : StateOf(counters);
         if (state.Level is ThrottleLevel.Paused or ThrottleLevel.Stopped)
         {
-            var reference = await RecordAsync(account?.Id, input, "throttled", ct);
+            var reference = NotChecked(account?.Id, input, "throttled");
             return new(GateOutcome.Refused, reference, null, state, await proofOfWork.CreateAsync(highRisk: true, ct), null);
         }
         var answered = false;
@@ -132,7 +133,7 @@ public sealed class ProtectedSignIn(
 
     private async Task<ProtectedSignInResult> ChallengeAsync(Guid? accountId, PasswordSignInRequest input, string reason, ThrottleState state, CancellationToken ct)
     {
-        var reference = await RecordAsync(accountId, input, reason, ct);
+        var reference = NotChecked(accountId, input, reason);
         return new(GateOutcome.ChallengeRequired, reference, null, state, await proofOfWork.CreateAsync(state.HighRisk, ct), null);
     }
 
@@ -146,10 +147,15 @@ public sealed class ProtectedSignIn(
             SecurityEvent.Of(SecurityEventKind.SignInFailed, clock.GetUtcNow(), input.Client, reference, account.Id, input.Identifier, "owner_notified"), ct);
     }
 
-    private async Task<string> RecordAsync(Guid? accountId, PasswordSignInRequest input, string reason, CancellationToken ct)
+    /// <summary>
+    /// An attempt whose password was not checked goes to the application log, not to the
+    /// database: a flood of them then costs no database write. The reference shown is in the log.
+    /// </summary>
+    private string NotChecked(Guid? accountId, PasswordSignInRequest input, string reason)
     {
         var reference = ReferenceCode.New();
-        await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.SignInFailed, clock.GetUtcNow(), input.Client, reference, accountId, input.Identifier, reason), ct);
+        logger.LogInformation("Sign-in attempt not checked ({Reason}) from {Address} for account {AccountId}, reference {Reference}",
+            reason, input.Client.IpAddress, accountId, reference);
         return reference;
     }
 
