@@ -54,6 +54,7 @@ start_server() {
   (cd "$(dirname "$WEB_DLL")" && exec env ASPNETCORE_ENVIRONMENT=Production \
       ConnectionStrings__Threshold="Data Source=$TMP/$name.db" \
       Threshold__PublicOrigin="$URL" \
+      Network__TrustedProxies__0=127.0.0.1 RateLimits__RegistrationsPerHour=1000000 \
       "$@" \
       dotnet "$WEB_DLL" --urls "$URL" >"$TMP/$name.log" 2>&1) &
   SERVER_PID=$!

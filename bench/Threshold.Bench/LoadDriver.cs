@@ -290,6 +290,7 @@ internal static class LoadDriver
         var statuses = new HashSet<string>();
         var messages = new HashSet<string>();
         var problems = 0;
+        var address = 0;
 
         async Task<(double Post, double Whole)?> FailAsync(string identifier, string kind)
         {
@@ -299,13 +300,16 @@ internal static class LoadDriver
             var token = FormClient.Token(form.Body);
             if (token is null) { problems++; return null; }
             var postStart = Stopwatch.GetTimestamp();
+            // Each failure from its own address (the server trusts loopback as its proxy), so the
+            // per-network throttle does not turn the probe into a challenge after 20 failures.
+            var n = Interlocked.Increment(ref address);
             var answer = await client.PostFormAsync("/signin",
             [
                 new(FormClient.TokenField, token),
                 new("returnUrl", ""),
                 new("Input.Identifier", identifier),
                 new("Input.Password", RandomNumberGenerator.GetString(PasswordAlphabet, 20)),
-            ], jar, ct);
+            ], [new("X-Forwarded-For", $"198.18.{n / 250 % 250}.{n % 250 + 1}")], jar, ct);
             var end = Stopwatch.GetTimestamp();
             statuses.Add($"{kind} {(int)answer.Status}");
             using var document = await parser.ParseDocumentAsync(answer.Body, ct);

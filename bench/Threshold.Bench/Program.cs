@@ -20,6 +20,7 @@ try
         "hash" => HashBench.Run(options),
         "load" => await LoadDriver.RunAsync(options),
         "reset" => await ResetProbe.RunAsync(options),
+        "attack" => await AttackBench.RunAsync(options),
         _ => throw new ArgumentException($"Unknown mode '{args[0]}'."),
     };
 }
@@ -61,6 +62,14 @@ internal static class Usage
               emails, one at a time, each in a fresh cookie jar: GET /recover/password, POST Input.Identifier.
               Each POST carries its own X-Forwarded-For address (198.18.x.y), which the server trusts from
               loopback, so the per-network limit on /recover/* (10 POSTs per 15 min) does not trip.
+          Threshold.Bench attack --url http://127.0.0.1:PORT --users-file PATH [--legit N] [--legit-concurrency C]
+                                 [--rate R] [--duration S] [--attack-addresses A] [--max-in-flight M] [--warmup W] [--label TEXT]
+              Issue 6: N seeded users (default 20) first sign in once each (a known device), then for S seconds
+              (default 60) they sign in again from it on C workers (default 2) while an attacker sends R POSTs/s
+              (default 200, open loop): half on the first user's email, half on random seeded usernames and
+              unknown emails, each from one of A addresses (X-Forwarded-For; the server must trust loopback
+              through Network:TrustedProxies), never answering the proof-of-work check. Reports what the
+              attack requests met and the legitimate success rate (whole run) and latency (after W s, default 10).
         """;
 }
 

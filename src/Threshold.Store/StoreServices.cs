@@ -23,6 +23,7 @@ public static class StoreServices
         services.AddScoped<IRecoveryStore, EfRecoveryStore>();
         services.AddScoped<IFactorStore, EfFactorStore>();
         services.AddScoped<IPendingSignInStore, EfPendingSignInStore>();
+        services.AddScoped<Threshold.Core.Defense.IThrottleStore, EfThrottleStore>();
         return services;
     }
 }

@@ -47,6 +47,7 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        DefenseModel.Configure(builder);
         builder.Entity<Account>(a =>
         {
             a.ToTable("Accounts");

@@ -10,7 +10,7 @@ namespace Threshold.Core.Messaging;
 /// Builds the text and HTML bodies of the messages we send from MessageText.resx
 /// (one set of strings per culture). Links always come from Threshold:PublicOrigin.
 /// </summary>
-public sealed class MessageComposer(IOptions<ThresholdOptions> options, TimeProvider clock)
+public sealed partial class MessageComposer(IOptions<ThresholdOptions> options, TimeProvider clock)
 {
     private static readonly ResourceManager Text = new("Threshold.Core.Messaging.MessageText", typeof(MessageComposer).Assembly);
     private ThresholdOptions Options => options.Value;

@@ -48,6 +48,7 @@ public static class ThresholdServices
         services.AddSingleton(TimeProvider.System);
         AddDatabase(builder);
         AddCore(services);
+        builder.AddDefense();
         services.AddOptions<SmsWebhookOptions>().Bind(config.GetSection("Sms:Webhook"));
         services.AddOptions<RecoveryOptions>().Bind(config.GetSection("Recovery"))
             .Validate(o => o.IsValid(out _), "Recovery settings are out of range: LinkLifetime 15–60 minutes, CodeLifetime up to 10 minutes, CodeLength 6–8.")

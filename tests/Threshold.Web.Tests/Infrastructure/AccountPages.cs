@@ -48,7 +48,10 @@ public static class ClientAddress
     public const string Header = "X-Test-Client-Address";
     private static int _next = Random.Shared.Next(1, 1 << 20);
 
-    public static void Install(IServiceCollection services) => services.AddTransient<IStartupFilter, Filter>();
+    public static void Install(IServiceCollection services)
+    {
+        if (services.All(d => d.ImplementationType != typeof(Filter))) services.AddTransient<IStartupFilter, Filter>();
+    }
 
     /// <summary>A fresh IPv4 address no other test uses.</summary>
     public static string NextIPv4()

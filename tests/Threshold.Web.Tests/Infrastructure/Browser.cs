@@ -19,6 +19,9 @@ public sealed class Browser : IDisposable
     public Browser(WebApplicationFactory<Program> app, string? userAgent = null)
     {
         Http = app.CreateDefaultClient(new CookieJar(Cookies));
+        // Each browser comes from its own address, as people do; the per-network throttles
+        // would otherwise see every test of a class as one network. From() overrides it.
+        Http.DefaultRequestHeaders.Add(ClientAddress.Header, ClientAddress.NextIPv4());
         if (userAgent is not null) Http.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
     }
 

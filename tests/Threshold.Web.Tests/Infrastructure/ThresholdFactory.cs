@@ -53,6 +53,7 @@ public class ThresholdFactory : WebApplicationFactory<Program>
 
         builder.ConfigureTestServices(services =>
         {
+            ClientAddress.Install(services);
             if (Clock is not null) services.AddSingleton<TimeProvider>(Clock);
             TestServices?.Invoke(services);
         });

@@ -7,6 +7,7 @@ using Threshold.Web.Infrastructure;
 
 namespace Threshold.Web.Pages.Account;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(DefenseServices.CodeSendPolicy)]
 public sealed class AccountModel(IAccountStore accounts, EmailVerificationFlow verification, IStringLocalizer<SharedResource> text)
     : FormPage(text)
 {

@@ -8,6 +8,7 @@ using Threshold.Web.Infrastructure;
 
 namespace Threshold.Web.Pages.Register;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(DefenseServices.RegistrationPolicy)]
 public sealed class RegisterModel(Registration registration, PasswordPolicy policy, IConfiguration config, IStringLocalizer<SharedResource> text)
     : FormPage(text)
 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
 using Threshold.Core.Factors;
+using Threshold.Core.Defense;
 using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Passwords;
 using Threshold.Web.Infrastructure;
@@ -11,8 +12,10 @@ using Threshold.Web.Infrastructure;
 
 namespace Threshold.Web.Pages.SignIn;
 
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(DefenseServices.SignInPolicy)]
 public sealed class SignInModel(
-    PasswordSignIn signIn,
+    ProtectedSignIn signIn,
+    DeviceCookies devices,
     SecondStep secondStep,
     TwoFactorCookies cookies,
     PasskeyCeremonies passkeys,
@@ -36,17 +39,15 @@ public sealed class SignInModel(
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var result = await signIn.SignInAsync(
-            new PasswordSignInRequest(Input.Identifier, Input.Password, HttpContext.Client(), cookies.Remembered(HttpContext)), ct);
-        if (!result.Succeeded)
-        {
-            if (result.Outcome == SignInOutcome.InvalidCredentials)
-                Summary = HintText(result.Hint) ?? Text["That email, username or password is not right. Check them and try again, or use \"Forgot password?\"."];
-            Hint = result.Hint;
-            Show(result.Problems, result.ReferenceCode);
-            Response.StatusCode = result.Outcome == SignInOutcome.MissingInput ? StatusCodes.Status400BadRequest : StatusCodes.Status401Unauthorized;
-            return Page();
-        }
+        var guarded = await signIn.SignInAsync(new ProtectedSignInRequest(
+            new PasswordSignInRequest(Input.Identifier, Input.Password, HttpContext.Client(), cookies.Remembered(HttpContext)),
+            devices.Read(HttpContext), NetworkKey.Of(HttpContext.Connection.RemoteIpAddress), Input.Solution, Input.Challenge), ct);
+        ProofOfWork = guarded.Challenge;
+        if (guarded.SignIn is not { Succeeded: true } result)
+            return Refused(guarded);
+
+        // The device cookie marks a device that knew the password; it never skips the second step.
+        devices.Write(HttpContext, guarded.IssueDevice!);
 
         if (result.NeedsSecondStep)
         {
@@ -86,6 +87,39 @@ public sealed class SignInModel(
         return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, account, persistent: false, ReturnUrl, mustEnrol: false, ct));
     }
 
+    /// <summary>Set when the next attempt needs the browser's proof of work (or, without JavaScript, a wait).</summary>
+    public IssuedChallenge? ProofOfWork { get; private set; }
+
+    /// <summary>Wrong credentials, a challenge to answer, or a pause: the same words whether or not the account exists.</summary>
+    private IActionResult Refused(ProtectedSignInResult guarded)
+    {
+        var result = guarded.SignIn;
+        Reference = guarded.ReferenceCode;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        if (result is not null)
+        {
+            if (result.Outcome == SignInOutcome.InvalidCredentials)
+                Summary = HintText(result.Hint) ?? Text["That email, username or password is not right. Check them and try again, or use \"Forgot password?\"."];
+            Hint = result.Hint;
+            Show(result.Problems, result.ReferenceCode);
+            if (result.Outcome == SignInOutcome.MissingInput) Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        var wait = Pause(guarded.State);
+        if (guarded.Outcome == GateOutcome.ChallengeRequired)
+            Summary = Text["For your safety, your browser needs to finish a short check before we look at your password. Type your password again and press Sign in."];
+        else if (guarded.State.Level == ThrottleLevel.Stopped)
+        {
+            Summary = (Summary is null ? "" : Summary + " ") + Text["Sign-in from new devices is stopped for this email or username after too many failed attempts. Use \"Forgot password?\" to set a new password, or sign in from a device you have signed in from before."];
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        }
+        else if (wait is { } pause)
+            Summary = (Summary is null ? "" : Summary + " ") + Text["Too many sign-in attempts have failed. You can try again in {0}. If you forgot your password, use \"Forgot password?\".", TooSoon.Answer(this, Text, pause)];
+        return Page();
+    }
+
+    private TimeSpan? Pause(ThrottleState state) =>
+        state is { Level: ThrottleLevel.Paused, Until: { } until } ? until - clock.GetUtcNow() : null;
+
     private string? HintText(PasswordHint? hint) => hint is null ? null : (hint switch
     {
         { ReplacedAt: { } at } => Text["That's an old password. Your password was changed on {0}.", at.ToString("d MMMM yyyy", CultureInfo.CurrentCulture)],
@@ -101,4 +135,8 @@ public sealed class SignInInput
     public string? Identifier { get; set; }
     public string? Password { get; set; }
     public bool RememberMe { get; set; }
+    /// <summary>The proof-of-work answer the browser's worker found (ALTCHA payload).</summary>
+    public string? Solution { get; set; }
+    /// <summary>The challenge as issued, sent back unanswered when there is no JavaScript (accepted after its wait).</summary>
+    public string? Challenge { get; set; }
 }
