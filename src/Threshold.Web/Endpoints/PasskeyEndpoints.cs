@@ -16,7 +16,8 @@ public static class PasskeyEndpoints
 {
     public static void MapPasskeyEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/passkeys").AddEndpointFilter(async (context, next) =>
+        // Each call writes a challenge; the sign-in limit (per device cookie, else per network) bounds them.
+        var group = app.MapGroup("/passkeys").RequireRateLimiting(DefenseServices.SignInPolicy).AddEndpointFilter(async (context, next) =>
         {
             var antiforgery = context.HttpContext.RequestServices.GetRequiredService<IAntiforgery>();
             return await antiforgery.IsRequestValidAsync(context.HttpContext) ? await next(context) : Results.BadRequest();

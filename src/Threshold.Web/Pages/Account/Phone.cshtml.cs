@@ -7,6 +7,7 @@ using Threshold.Web.Infrastructure;
 namespace Threshold.Web.Pages.Account;
 
 /// <summary>Sign-in codes by text message: the number is proven with a code before it counts.</summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(DefenseServices.CodeSendPolicy)]
 public sealed class PhoneModel(CodeChannels channels, TwoFactorMethods methods, IStringLocalizer<SharedResource> text) : AccountPage(text)
 {
     protected override bool EveryHandlerNeedsRecentSignIn => true;

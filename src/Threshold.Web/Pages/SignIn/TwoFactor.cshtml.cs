@@ -13,6 +13,7 @@ namespace Threshold.Web.Pages.SignIn;
 /// The second step: the default method first, "Try another way" for the others, backup
 /// codes for "I don't have my phone", and the way to a human after that.
 /// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(DefenseServices.SignInPolicy)]
 public sealed class TwoFactorModel(
     SecondStep secondStep,
     TwoFactorCookies cookies,
