@@ -26,6 +26,11 @@ source "$ROOT/scripts/services.sh"
 : "${HOME:=/root}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
+# Every test host watches its content root and config files; with hundreds of hosts
+# the kernel's inotify limit (128 instances per user by default) runs out and pages
+# answer 500. Tests poll instead and never reload configuration from disk.
+export DOTNET_USE_POLLING_FILE_WATCHER=1
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 
 # Final line when no test summary could be read (e.g. the build failed).
 no_summary() {

@@ -26,7 +26,7 @@ public sealed class ProofOfWorkChallenge(ChallengeServer server, Chromium chromi
         await Page.GotoAsync("/signin");
         await Page.GetByLabel("Email or username").FillAsync(person.Username);
         await PasswordField(Page).FillAsync("not the password at all");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         // The failure page carries the check for the next attempt; the worker starts at once.
         var started = Stopwatch.StartNew();
@@ -47,7 +47,7 @@ public sealed class ProofOfWorkChallenge(ChallengeServer server, Chromium chromi
         TestContext.Current.SendDiagnosticMessage($"proof of work solved in {took.TotalMilliseconds:F0} ms");
 
         await PasswordField(Page).FillAsync(person.Password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectPathAsync(Page, "/account");
     }
 
@@ -61,11 +61,11 @@ public sealed class ProofOfWorkChallenge(ChallengeServer server, Chromium chromi
         await Page.GotoAsync("/signin");
         await Page.GetByLabel("Email or username").FillAsync(person.Email);
         await PasswordField(Page).FillAsync("not the password at all");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not right");
 
         await PasswordField(Page).FillAsync(person.Password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await ExpectPathAsync(Page, "/account");
         Console.AssertClean("after signing in through the safety check");
     }

@@ -21,6 +21,16 @@ namespace Threshold.Browser.Tests.Infrastructure;
 /// </summary>
 public partial class ThresholdServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>
+    /// Many hosts run at once; file watchers that use inotify would exhaust the kernel's
+    /// per-user limit (128), so they poll (scripts/test.sh sets the same for every run).
+    /// </summary>
+    static ThresholdServer()
+    {
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
+
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("threshold-browser-");
 
     public ThresholdServer()

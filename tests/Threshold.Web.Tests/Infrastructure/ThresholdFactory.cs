@@ -15,6 +15,16 @@ namespace Threshold.Web.Tests.Infrastructure;
 /// </summary>
 public class ThresholdFactory : WebApplicationFactory<Program>
 {
+    /// <summary>
+    /// Many hosts run at once; file watchers that use inotify would exhaust the kernel's
+    /// per-user limit (128), so they poll (scripts/test.sh sets the same for every run).
+    /// </summary>
+    static ThresholdFactory()
+    {
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
+
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("threshold-web-tests-").FullName;
     public string EnvironmentName { get; init; } = "Development";
     /// <summary>Replaces the app's TimeProvider when set (expiry tests).</summary>
