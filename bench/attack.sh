@@ -15,6 +15,7 @@ ROOT=$PWD
 USERS=${USERS:-200}
 LEGIT=${LEGIT:-20}
 LEGIT_CONCURRENCY=${LEGIT_CONCURRENCY:-2}
+LEGIT_PAUSE_MS=${LEGIT_PAUSE_MS:-500}   # each legitimate worker pauses this long between sign-ins
 RATE=${RATE:-200}
 DURATION=${DURATION:-60}
 ADDRESSES=${ADDRESSES:-64}
@@ -82,7 +83,7 @@ say "seed $USERS users"
 dotnet "$BENCH_DLL" load --url "$URL" --users "$USERS" --seed --users-file "$TMP/users.tsv" --duration 0 --probe 0 --seed-concurrency 4 | tail -2
 
 say "attack: $RATE POSTs/s for ${DURATION}s from $ADDRESSES addresses per stream; $LEGIT users on $LEGIT_CONCURRENCY workers (load $(cut -d' ' -f1-3 /proc/loadavg))"
-dotnet "$BENCH_DLL" attack --url "$URL" --users-file "$TMP/users.tsv" --legit "$LEGIT" --legit-concurrency "$LEGIT_CONCURRENCY" \
+dotnet "$BENCH_DLL" attack --url "$URL" --users-file "$TMP/users.tsv" --legit "$LEGIT" --legit-concurrency "$LEGIT_CONCURRENCY" --legit-pause-ms "$LEGIT_PAUSE_MS" \
   --rate "$RATE" --duration "$DURATION" --attack-addresses "$ADDRESSES" || true
 stop_server
 
