@@ -45,7 +45,7 @@ public sealed class OutOfBandCodes(
             Id = Guid.NewGuid(), AccountId = account.Id, Purpose = purpose, Channel = channel, Destination = destination,
             CodeHash = "", Binding = binding, CreatedAt = now, ExpiresAt = now + Options.CodeLifetime,
         };
-        var digits = NewCode();
+        var digits = DigitCodes.New(Digits);
         code.CodeHash = Hash(code.Id, digits);
         var minutes = (int)Math.Ceiling(Options.CodeLifetime.TotalMinutes);
         var message = (purpose, channel) switch
@@ -79,15 +79,7 @@ public sealed class OutOfBandCodes(
     }
 
     /// <summary>Spaces and dashes are fine; exactly six digits otherwise.</summary>
-    public static string? Normalize(string? typed)
-    {
-        if (typed is null || typed.Length > 64) return null;
-        var kept = typed.Where(c => c is not (' ' or '-' or '\u00A0')).ToArray();
-        return kept.Length == Digits && kept.All(char.IsAsciiDigit) ? new string(kept) : null;
-    }
-
-    private static string NewCode() =>
-        string.Create(Digits, 0, (span, _) => { for (var i = 0; i < span.Length; i++) span[i] = (char)('0' + RandomNumberGenerator.GetInt32(10)); });
+    public static string? Normalize(string? typed) => DigitCodes.Normalize(typed, Digits);
 
     /// <summary>Codes are short, so the code's id salts the hash.</summary>
     private static string Hash(Guid id, string digits) =>

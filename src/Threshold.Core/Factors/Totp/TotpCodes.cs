@@ -34,10 +34,5 @@ public static class TotpCodes
     }
 
     /// <summary>Spaces and dashes are ignored; anything else but exactly six digits is not a code.</summary>
-    public static string? Normalize(string? typed)
-    {
-        if (typed is null || typed.Length > 64) return null;
-        var kept = typed.Where(c => c is not (' ' or '-' or '\u00A0')).ToArray();
-        return kept.Length == Digits && kept.All(char.IsAsciiDigit) ? new string(kept) : null;
-    }
+    public static string? Normalize(string? typed) => DigitCodes.Normalize(typed, Digits);
 }

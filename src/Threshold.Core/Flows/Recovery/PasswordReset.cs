@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
+using Threshold.Core.Factors;
 using Threshold.Core.Messaging;
 using Threshold.Core.Passwords;
 using Threshold.Core.Secrets;
@@ -191,7 +192,7 @@ public sealed class PasswordReset(
         var outgoing = new List<OutboxMessage>();
         if (channel == MessageChannel.Sms)
         {
-            var code = NewCode(Options.CodeLength);
+            var code = DigitCodes.New(Options.CodeLength);
             ticket.SecretHash = CodeHash(ticket.Id, code);
             ticket.Destination = account?.PhoneNumber;
             if (account is not null)
@@ -215,9 +216,6 @@ public sealed class PasswordReset(
     /// <summary>Identifiers longer than any real one still get a cooldown, under a fixed-size key.</summary>
     private static string RequestKeyOf(string normalized) =>
         normalized.Length <= Identifiers.EmailMaxLength ? normalized : "sha256:" + SecretToken.Hash(normalized);
-
-    private static string NewCode(int length) =>
-        string.Create(length, 0, (span, _) => { for (var i = 0; i < span.Length; i++) span[i] = (char)('0' + RandomNumberGenerator.GetInt32(10)); });
 
     /// <summary>Codes are short, so the ticket id salts the hash.</summary>
     private static string CodeHash(Guid ticketId, string code) =>
