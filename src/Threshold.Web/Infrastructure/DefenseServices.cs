@@ -91,7 +91,8 @@ public static class DefenseServices
         return result;
     }
 
-    private static RateLimitPartition<string> PerNetwork(HttpContext context, int permits, TimeSpan window) =>
+    /// <summary>POSTs limited per network (IPv4 address or IPv6 /64, <see cref="NetworkKey"/>); reads are free.</summary>
+    internal static RateLimitPartition<string> PerNetwork(HttpContext context, int permits, TimeSpan window) =>
         HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
             ? RateLimitPartition.GetNoLimiter("reads")
             : RateLimitPartition.GetFixedWindowLimiter(NetworkKey.Of(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
