@@ -13,6 +13,7 @@ using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Messaging;
 using Threshold.Core.Passwords;
 using Threshold.Core.Sessions;
+using Threshold.Core.Support;
 
 namespace Threshold.Store;
 
@@ -34,6 +35,7 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
     public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
     public DbSet<BackupCode> BackupCodes => Set<BackupCode>();
     public DbSet<PendingSignIn> PendingSignIns => Set<PendingSignIn>();
+    public DbSet<SupportRequest> SupportRequests => Set<SupportRequest>();
 
     private bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -53,6 +55,7 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             a.ToTable("Accounts");
             // Identity indexes NormalizedEmail without uniqueness; an email belongs to one account.
             a.HasIndex(x => x.NormalizedEmail).IsUnique();
+            a.Property(x => x.RecoveryEmail).HasMaxLength(256);
         });
 
         // Identity maps its passkey table only under schema version 3, which it reads from the
@@ -162,6 +165,24 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             e.Property(x => x.IpAddress).HasMaxLength(64);
             e.Property(x => x.UserAgent).HasMaxLength(SecurityEvent.MaxTextLength);
             e.Property(x => x.ReferenceCode).HasMaxLength(9);
+            e.Property(x => x.DeviceHash).HasMaxLength(64);
+            e.Property(x => x.CountryCode).HasMaxLength(2);
+            e.Property(x => x.City).HasMaxLength(SecurityEvent.MaxTextLength);
+        });
+
+        builder.Entity<SupportRequest>(r =>
+        {
+            r.HasIndex(x => x.Number).IsUnique();
+            r.HasIndex(x => new { x.Status, x.CreatedAt });
+            r.HasIndex(x => x.AccountId);
+            r.Property(x => x.Number).HasMaxLength(9);
+            r.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+            r.Property(x => x.Status).HasConversion<string>().HasMaxLength(32);
+            r.Property(x => x.Contact).HasMaxLength(SupportRequest.MaxContactLength);
+            r.Property(x => x.Description).HasMaxLength(SupportRequest.MaxDescriptionLength);
+            r.Property(x => x.EventReference).HasMaxLength(9);
+            // The request outlives a deleted account: support still sees what was asked.
+            r.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.SetNull);
         });
     }
 

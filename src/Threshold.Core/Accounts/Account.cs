@@ -22,4 +22,16 @@ public class Account : IdentityUser<Guid>
     /// <summary>Wrong second-factor answers in a row, counted apart from password failures.</summary>
     public int SecondFactorFailures { get; set; }
     public DateTimeOffset? SecondFactorFailedAt { get; set; }
+
+    /// <summary>A second address for getting back in and for security notices; it counts only once verified.</summary>
+    public string? RecoveryEmail { get; set; }
+    /// <summary>Set when a code sent to <see cref="RecoveryEmail"/> was typed back.</summary>
+    public DateTimeOffset? RecoveryEmailVerifiedAt { get; set; }
+    /// <summary>Security notices go by text message to the confirmed phone as well as by email.</summary>
+    public bool SecurityAlertsBySms { get; set; }
+    /// <summary>
+    /// Set by "This wasn't me": the old password no longer signs in; a reset (which still asks for
+    /// the second factor) sets a new one and clears this.
+    /// </summary>
+    public bool PasswordResetRequired { get; set; }
 }

@@ -1,3 +1,5 @@
+using Threshold.Core.Activity.Locations;
+
 namespace Threshold.Core.Activity;
 
 /// <summary>One line of the security log: the login history and the audit trail. Never holds a secret.</summary>
@@ -15,6 +17,12 @@ public class SecurityEvent
     public string? Reason { get; set; }
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
+    /// <summary>A hash of the device cookie's id: which browser it was, without the id itself.</summary>
+    public string? DeviceHash { get; set; }
+    /// <summary>ISO 3166 country of the address when it happened (from the location database), if known.</summary>
+    public string? CountryCode { get; set; }
+    /// <summary>City of the address when it happened (English name from the location database), if known.</summary>
+    public string? City { get; set; }
     public required string ReferenceCode { get; set; }
 
     /// <summary>A new event about a request from <paramref name="client"/>; text is truncated to fit.</summary>
@@ -29,6 +37,9 @@ public class SecurityEvent
         Reason = reason,
         IpAddress = client.IpAddress,
         UserAgent = Truncate(client.UserAgent),
+        DeviceHash = client.DeviceHash,
+        CountryCode = client.Place?.CountryCode,
+        City = Truncate(client.Place?.City),
         ReferenceCode = reference,
     };
 
@@ -63,12 +74,27 @@ public enum SecurityEventKind
     BackupCodesGenerated = 42,
     BackupCodeUsed = 43,
     CodeSent = 44,
+    /// <summary>A backup email or phone number was added, changed or removed (Reason: the change code).</summary>
+    RecoveryInfoChanged = 45,
+    /// <summary>The owner said a sign-in or change was not them; the account was secured.</summary>
+    NotMeReported = 50,
+    /// <summary>The owner ended one of their sessions from the sessions page.</summary>
+    SessionEnded = 51,
+    /// <summary>The owner ended every session but the one they used.</summary>
+    OtherSessionsEnded = 52,
+    DataExported = 60,
+    AccountDeleted = 61,
 }
 
 /// <summary>Where a request came from; what the event log records about the client.</summary>
 public sealed record ClientInfo(string? IpAddress, string? UserAgent)
 {
     public static readonly ClientInfo Unknown = new(null, null);
+
+    /// <summary>A hash of the device cookie's id, when the browser sent a valid one.</summary>
+    public string? DeviceHash { get; init; }
+    /// <summary>Where the address is, when the location database knows.</summary>
+    public GeoPlace? Place { get; init; }
 }
 
 public interface ISecurityEventLog
@@ -77,4 +103,18 @@ public interface ISecurityEventLog
     Task<IReadOnlyList<SecurityEvent>> ForAccountAsync(Guid accountId, int take, CancellationToken ct = default);
     Task<SecurityEvent?> FindByReferenceAsync(string referenceCode, CancellationToken ct = default);
     Task<int> CountAsync(Guid accountId, SecurityEventKind kind, DateTimeOffset since, CancellationToken ct = default);
+
+    /// <summary>The account's events of these kinds, newest first, skipping <paramref name="skip"/>.</summary>
+    Task<IReadOnlyList<SecurityEvent>> PageAsync(Guid accountId, IReadOnlyCollection<SecurityEventKind> kinds, int skip, int take, CancellationToken ct = default);
+    Task<int> CountAsync(Guid accountId, IReadOnlyCollection<SecurityEventKind> kinds, CancellationToken ct = default);
+
+    /// <summary>The device hashes and countries of the account's successful sign-ins, each with the time it was first seen.</summary>
+    Task<SignInFirsts> FirstSeenAsync(Guid accountId, CancellationToken ct = default);
+}
+
+/// <summary>When each device and each country first signed in to an account: what makes a sign-in "new".</summary>
+public sealed record SignInFirsts(IReadOnlyDictionary<string, DateTimeOffset> Devices, IReadOnlyDictionary<string, DateTimeOffset> Countries)
+{
+    public static readonly SignInFirsts None = new(new Dictionary<string, DateTimeOffset>(), new Dictionary<string, DateTimeOffset>());
+    public bool Any => Devices.Count > 0 || Countries.Count > 0;
 }

@@ -36,6 +36,15 @@ public sealed class DeviceCookies(IDataProtectionProvider protection, IConfigura
         }
     }
 
+    /// <summary>
+    /// Gives a browser that has none a device id before it signs in, so the sign-in itself can be
+    /// told apart from others (new device or not). It knows no account yet, so it unlocks nothing.
+    /// </summary>
+    public void EnsureIssued(HttpContext context)
+    {
+        if (Read(context) is null) Write(context, new KnownDevice(Core.Secrets.SecretToken.New(), [], clock.GetUtcNow()));
+    }
+
     public void Write(HttpContext context, KnownDevice device)
     {
         var value = _protector.Protect(JsonSerializer.Serialize(new Payload(device.DeviceId, [.. device.Accounts], device.IssuedAt.ToUnixTimeSeconds())));

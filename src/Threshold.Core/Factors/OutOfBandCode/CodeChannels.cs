@@ -43,7 +43,7 @@ public sealed class CodeChannels(IFactorStore store, OutOfBandCodes codes, Facto
     {
         var reference = ReferenceCode.New();
         if (!options.Value.AllowSms) return new(PhoneSetupOutcome.NotOffered, reference);
-        if (PhoneNumbers.ToE164(typedNumber) is not { } e164) return new(PhoneSetupOutcome.InvalidNumber, reference);
+        if (PhoneNumberText.ToE164(typedNumber) is not { } e164) return new(PhoneSetupOutcome.InvalidNumber, reference);
         var sent = await codes.SendAsync(account, CodePurpose.ConfirmPhone, MessageChannel.Sms, e164, sessionBinding + ":" + e164, client, reference, ct);
         return sent.Outcome == CodeSendOutcome.Sent
             ? new(PhoneSetupOutcome.CodeSent, reference)
@@ -55,7 +55,7 @@ public sealed class CodeChannels(IFactorStore store, OutOfBandCodes codes, Facto
         CancellationToken ct = default)
     {
         var reference = ReferenceCode.New();
-        if (PhoneNumbers.ToE164(typedNumber) is not { } e164) return new(PhoneSetupOutcome.InvalidNumber, reference);
+        if (PhoneNumberText.ToE164(typedNumber) is not { } e164) return new(PhoneSetupOutcome.InvalidNumber, reference);
         var check = await codes.CheckAsync(account.Id, CodePurpose.ConfirmPhone, sessionBinding + ":" + e164, code, ct);
         switch (check.Outcome)
         {

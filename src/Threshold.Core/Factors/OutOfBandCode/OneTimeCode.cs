@@ -9,6 +9,8 @@ public enum CodePurpose
     SignIn = 1,
     /// <summary>Proving a new phone number before text-message codes are turned on.</summary>
     ConfirmPhone = 2,
+    /// <summary>Proving a backup email address before it counts for recovery and notices.</summary>
+    ConfirmRecoveryEmail = 3,
 }
 
 /// <summary>A six-digit code we sent. Only a salted hash is kept; it works once, for a short time, for a few tries.</summary>

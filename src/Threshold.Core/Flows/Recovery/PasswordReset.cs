@@ -40,8 +40,8 @@ public sealed class PasswordReset(
         var typed = Identifiers.Clean(request.Identifier);
         if (typed.Length == 0)
             return new(ResetRequestOutcome.Invalid, MessageChannel.Email, reference, [new("Identifier", "identifier.missing")]);
-        var byPhone = PhoneNumbers.LooksLikePhone(typed);
-        var key = RequestKeyOf(byPhone ? PhoneNumbers.ToE164(typed) ?? Identifiers.Normalize(typed) : Identifiers.Normalize(typed));
+        var byPhone = PhoneNumberText.LooksLikePhone(typed);
+        var key = RequestKeyOf(byPhone ? PhoneNumberText.ToE164(typed) ?? Identifiers.Normalize(typed) : Identifiers.Normalize(typed));
 
         var now = clock.GetUtcNow();
         if (await RetryAfterAsync(key, now, ct) is { } wait)

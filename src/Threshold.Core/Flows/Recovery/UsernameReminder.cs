@@ -34,9 +34,9 @@ public sealed class UsernameReminder(
         var contact = Identifiers.Clean(request.Contact);
         IReadOnlyList<Account> matches;
         MessageChannel channel;
-        if (PhoneNumbers.LooksLikePhone(contact))
+        if (PhoneNumberText.LooksLikePhone(contact))
         {
-            if (PhoneNumbers.ToE164(contact) is not { } phone) return Problem("contact.phone_invalid", reference);
+            if (PhoneNumberText.ToE164(contact) is not { } phone) return Problem("contact.phone_invalid", reference);
             matches = await accounts.FindByConfirmedPhoneAsync(phone, ct);
             channel = MessageChannel.Sms;
         }

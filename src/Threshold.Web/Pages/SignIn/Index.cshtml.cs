@@ -31,8 +31,12 @@ public sealed class SignInModel(
     /// <summary>Set when a failed password was a recognised typo or an old password.</summary>
     public PasswordHint? Hint { get; private set; }
 
-    public IActionResult OnGet() =>
-        User.Identity?.IsAuthenticated == true ? LocalRedirect(Infrastructure.ReturnUrl.Safe(ReturnUrl)) : Page();
+    public IActionResult OnGet()
+    {
+        if (User.Identity?.IsAuthenticated == true) return LocalRedirect(Infrastructure.ReturnUrl.Safe(ReturnUrl));
+        devices.EnsureIssued(HttpContext);
+        return Page();
+    }
 
     /// <summary>The JSON of navigator.credentials.get() for "Sign in with a passkey" (and passkey autofill).</summary>
     [BindProperty] public string? Credential { get; set; }

@@ -2,7 +2,7 @@ using Threshold.Core.Accounts;
 
 namespace Threshold.Core.Tests;
 
-public class PhoneNumbersTests
+public class PhoneNumberTextTests
 {
     [Theory]
     [InlineData("+44 20 7946 0123", "+442079460123")]
@@ -15,7 +15,7 @@ public class PhoneNumbersTests
     [InlineData("+123456789012345", "+123456789012345")] // 15 digits: E.164's longest
     [InlineData("  +44 20 7946 0123  ", "+442079460123")]
     public void International_numbers_become_E164(string input, string expected) =>
-        Assert.Equal(expected, PhoneNumbers.ToE164(input));
+        Assert.Equal(expected, PhoneNumberText.ToE164(input));
 
     [Theory]
     [InlineData(null)]
@@ -36,7 +36,7 @@ public class PhoneNumbersTests
     [InlineData("+44\u00A020 7946 0123")] // a no-break space is not a separator here (Identifiers.Clean turns it into a space first)
     [InlineData("someone@example.com")]
     public void Anything_else_is_not_a_phone_number(string? input) =>
-        Assert.Null(PhoneNumbers.ToE164(input));
+        Assert.Null(PhoneNumberText.ToE164(input));
 
     [Theory]
     [InlineData("+44 20 7946 0123")]
@@ -47,7 +47,7 @@ public class PhoneNumbersTests
     [InlineData("12")]
     [InlineData("+44")]
     public void Digits_and_separators_look_like_a_phone_number(string input) =>
-        Assert.True(PhoneNumbers.LooksLikePhone(input));
+        Assert.True(PhoneNumberText.LooksLikePhone(input));
 
     [Theory]
     [InlineData("")]
@@ -60,16 +60,16 @@ public class PhoneNumbersTests
     [InlineData("+44 20 7946 0123 x")]
     [InlineData("+44-20-7946-0123@example.com")]
     public void Emails_usernames_and_punctuation_do_not_look_like_a_phone_number(string input) =>
-        Assert.False(PhoneNumbers.LooksLikePhone(input));
+        Assert.False(PhoneNumberText.LooksLikePhone(input));
 
     [Fact]
     public void Hostile_input_never_throws()
     {
         foreach (var input in new[] { new string('9', 10_000), "+" + new string('1', 5000), "\uD800", "+\uD83D\uDE00", "\0", "+4\u0301" })
         {
-            _ = PhoneNumbers.LooksLikePhone(input);
-            _ = PhoneNumbers.ToE164(input);
+            _ = PhoneNumberText.LooksLikePhone(input);
+            _ = PhoneNumberText.ToE164(input);
         }
-        Assert.Null(PhoneNumbers.ToE164(new string('9', 10_000)));
+        Assert.Null(PhoneNumberText.ToE164(new string('9', 10_000)));
     }
 }

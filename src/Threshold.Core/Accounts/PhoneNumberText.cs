@@ -1,6 +1,6 @@
 namespace Threshold.Core.Accounts;
 
-public static class PhoneNumbers
+public static class PhoneNumberText
 {
     /// <summary>"+44 20 7946 0123" → "+442079460123"; null unless it is an international number of 8–15 digits.</summary>
     public static string? ToE164(string? input)
