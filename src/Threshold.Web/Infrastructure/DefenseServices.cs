@@ -60,7 +60,9 @@ public static class DefenseServices
             o.AddPolicy(RegistrationPolicy, context => PerNetwork(context, registrations, TimeSpan.FromHours(1)));
             o.AddPolicy(CodeSendPolicy, context => PerNetwork(context, codeSends, TimeSpan.FromHours(1)));
             o.AddPolicy(SignInPolicy, context =>
-                context.RequestServices.GetRequiredService<DeviceCookies>().Read(context) is { } device && !HttpMethods.IsGet(context.Request.Method)
+                // Only a device that has signed in before gets its own allowance: every browser gets a
+                // device id on the sign-in page, and a fresh one must not escape the network's limit.
+                context.RequestServices.GetRequiredService<DeviceCookies>().Read(context) is { Accounts.Count: > 0 } device && !HttpMethods.IsGet(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter("device:" + device.DeviceId, _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = signIns, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
