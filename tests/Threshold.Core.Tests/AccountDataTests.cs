@@ -57,6 +57,8 @@ public sealed class AccountDataTests
         Assert.Equal(("alice", true), identifiers["username"]);
         Assert.Equal(("alice.backup@example.org", true), identifiers["recovery-email"]);
         Assert.Equal(("+351912345678", true), identifiers["phone"]);
+        // Written as typed, not as "\u002B351…": the file is for people too.
+        Assert.Contains("\"+351912345678\"", Encoding.UTF8.GetString(file.Json), StringComparison.Ordinal);
 
         var twoStep = root.GetProperty("twoStepSignIn");
         Assert.True(twoStep.GetProperty("on").GetBoolean());

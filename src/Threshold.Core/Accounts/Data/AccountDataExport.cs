@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
@@ -33,8 +34,13 @@ public sealed class AccountDataExport(
     /// </summary>
     public const int MaxEvents = 10_000;
 
+    /// <summary>
+    /// Readable as well as parseable: indented, and "+351…", "São Paulo" or a name in any script written
+    /// as they are rather than as \u escapes. The file is a download (attachment, nosniff), never a page.
+    /// </summary>
     public static readonly JsonSerializerOptions Json = new()
     {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
