@@ -35,11 +35,19 @@ public static class ActivityText
         };
     }
 
-    /// <summary>The country's name in the page's language, or the code itself when .NET does not know it (such as "EU").</summary>
+    /// <summary>
+    /// The country's name, or the code itself when .NET does not know it (such as "EU"). English pages
+    /// use RegionInfo.EnglishName: DisplayName is only localised when the page's language is the
+    /// machine's own, and otherwise gives the country's native name ("日本"), whatever the page's language.
+    /// </summary>
     public static string? CountryName(string? isoCode)
     {
         if (isoCode is not { Length: 2 } || !isoCode.All(char.IsAsciiLetter)) return null;
-        try { return new RegionInfo(isoCode).DisplayName; }
+        try
+        {
+            var region = new RegionInfo(isoCode);
+            return CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? region.EnglishName : region.DisplayName;
+        }
         catch (ArgumentException) { return isoCode.ToUpperInvariant(); }
     }
 
