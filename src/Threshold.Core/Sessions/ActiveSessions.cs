@@ -55,11 +55,12 @@ public sealed class ActiveSessions(
     public async Task<EndSessionResult> EndAsync(Account account, string? sessionId, Guid? currentSessionId, ClientInfo client, CancellationToken ct = default)
     {
         var reference = ReferenceCode.New();
-        if (!Guid.TryParse(sessionId, out var id) || !await store.DeleteForAccountAsync(account.Id, id, ct))
+        var parsed = Guid.TryParse(sessionId, out var id);
+        if (!parsed || !await store.DeleteForAccountAsync(account.Id, id, ct))
         {
-            // Not a secret: session ids are row keys, the cookie holds a separate token.
+            // Session ids are row keys, not secrets (the cookie holds a separate token); what is not an id is not logged as typed.
             log.LogInformation("Refused to end session {SessionId} for account {AccountId}: not one of its sessions, reference {Reference}",
-                SecurityEvent.Truncate(sessionId), account.Id, reference);
+                parsed ? id.ToString() : "(not a session id)", account.Id, reference);
             return new(EndSessionOutcome.NotFound, reference);
         }
         var current = id == currentSessionId;
