@@ -21,6 +21,12 @@ public sealed class EfSessionStore(ThresholdDbContext db) : ISessionStore
     public Task DeleteAsync(Guid sessionId, CancellationToken ct = default) =>
         db.Sessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(ct);
 
+    public async Task<bool> DeleteForAccountAsync(Guid accountId, Guid sessionId, CancellationToken ct = default) =>
+        await db.Sessions.Where(s => s.Id == sessionId && s.AccountId == accountId).ExecuteDeleteAsync(ct) == 1;
+
+    public Task<int> DeleteAllButAsync(Guid accountId, Guid keepSessionId, CancellationToken ct = default) =>
+        db.Sessions.Where(s => s.AccountId == accountId && s.Id != keepSessionId).ExecuteDeleteAsync(ct);
+
     public async Task<IReadOnlyList<Session>> ForAccountAsync(Guid accountId, CancellationToken ct = default) =>
         await db.Sessions.AsNoTracking().Where(s => s.AccountId == accountId).OrderByDescending(s => s.LastSeenAt).ToListAsync(ct);
 

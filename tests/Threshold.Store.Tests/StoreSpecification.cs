@@ -16,7 +16,7 @@ namespace Threshold.Store.Tests;
 /// <see cref="ThresholdDbContext"/> so that data really made the round trip to the
 /// database instead of coming back from a change tracker.
 /// </summary>
-public abstract class StoreSpecification : IAsyncLifetime
+public abstract partial class StoreSpecification : IAsyncLifetime
 {
     /// <summary>A moment on a whole second, so range tests do not depend on a provider's precision.</summary>
     protected static readonly DateTimeOffset T0 = new(2026, 3, 14, 15, 9, 26, TimeSpan.Zero);

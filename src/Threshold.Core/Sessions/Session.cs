@@ -33,6 +33,10 @@ public interface ISessionStore
     Task SetPasskeyStateAsync(Guid sessionId, string? state, CancellationToken ct = default);
     /// <summary>Reads and clears the passkey state at once, so a ceremony's state is used once.</summary>
     Task<string?> TakePasskeyStateAsync(Guid sessionId, CancellationToken ct = default);
+    /// <summary>Deletes the session only if it belongs to the account; false when no such session of that account exists.</summary>
+    Task<bool> DeleteForAccountAsync(Guid accountId, Guid sessionId, CancellationToken ct = default);
+    /// <summary>Deletes every session of the account except <paramref name="keepSessionId"/>; returns how many ended.</summary>
+    Task<int> DeleteAllButAsync(Guid accountId, Guid keepSessionId, CancellationToken ct = default);
 }
 
 /// <summary>Bound from the "Sessions" section. NIST 800-63B AAL2 reauthentication limits.</summary>

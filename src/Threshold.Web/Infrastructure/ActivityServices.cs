@@ -1,4 +1,6 @@
+using Threshold.Core.Activity;
 using Threshold.Core.Activity.Locations;
+using Threshold.Core.Sessions;
 
 namespace Threshold.Web.Infrastructure;
 
@@ -9,6 +11,8 @@ public static class ActivityServices
     {
         builder.Services.AddOptions<GeoOptions>().Bind(builder.Configuration.GetSection("Geo"));
         builder.Services.AddSingleton<IGeoLocator, MmdbGeoLocator>();
+        builder.Services.AddScoped<LoginHistory>();
+        builder.Services.AddScoped<ActiveSessions>();
     }
 
     /// <summary>Opens the location database at start, so a missing or broken file is reported then, not at the first sign-in.</summary>

@@ -57,6 +57,25 @@ public sealed class InMemorySessionStore : ISessionStore
         return Task.FromResult(state);
     }
 
+    public Task<bool> DeleteForAccountAsync(Guid accountId, Guid sessionId, CancellationToken ct = default)
+    {
+        if (!_sessions.TryGetValue(sessionId, out var s) || s.AccountId != accountId) return Task.FromResult(false);
+        Deletes.Add(sessionId);
+        _sessions.Remove(sessionId);
+        return Task.FromResult(true);
+    }
+
+    public Task<int> DeleteAllButAsync(Guid accountId, Guid keepSessionId, CancellationToken ct = default)
+    {
+        var ending = _sessions.Values.Where(s => s.AccountId == accountId && s.Id != keepSessionId).Select(s => s.Id).ToList();
+        foreach (var id in ending)
+        {
+            Deletes.Add(id);
+            _sessions.Remove(id);
+        }
+        return Task.FromResult(ending.Count);
+    }
+
     public Session? Get(Guid id) => _sessions.TryGetValue(id, out var s) ? Copy(s) : null;
 
     private static Session Copy(Session s) => new()

@@ -61,3 +61,18 @@
 document.addEventListener("click", event => {
     if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
 });
+
+// Times are written in UTC (<time datetime="…Z">); show them in the reader's own time zone.
+// The UTC text stays in the title, so hovering shows it.
+document.querySelectorAll("time[data-local-time]").forEach(function (time) {
+  var at = new Date(time.getAttribute("datetime"));
+  if (isNaN(at.getTime())) return;
+  try {
+    // The reader's own locale and zone (undefined): their usual date order and 12/24-hour clock.
+    time.textContent = new Intl.DateTimeFormat(undefined, {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+    }).format(at);
+  } catch (e) {
+    // An engine without Intl keeps the UTC text.
+  }
+});
