@@ -196,3 +196,51 @@ public sealed class SignOutEverywhereElseTests
         Assert.Equal(1, await app.SessionCountAsync(accountId));
     }
 }
+
+/// <summary>Ending another browser's session needs a recent sign-in too (ASVS 7.5.2); ending this one never does.</summary>
+public sealed class SignOutOneSessionReauthenticationTests
+{
+    [Fact]
+    public async Task Eleven_minutes_after_sign_in_ending_another_session_asks_for_the_password_first_and_ends_nothing_until_then()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ThresholdFactory { Clock = clock };
+        var user = await app.RegisteredUserAsync();
+        using var other = new Browser(app);
+        (await other.SignInAsync(user.Username, user.Password)).AssertRedirectsTo("/account");
+        using var me = new Browser(app);
+        (await me.SignInAsync(user.Username, user.Password)).AssertRedirectsTo("/account");
+        var accountId = (await app.AccountAsync(user.Email))!.Id;
+        var otherSession = (await other.SessionsPageAsync()).SessionCards().Single(c => c.ThisDevice).SessionId;
+
+        clock.Advance(TimeSpan.FromMinutes(11));
+        var asked = await me.SignOutSessionAsync(otherSession);
+
+        asked.AssertRedirectsTo("/account/reauthenticate?returnUrl=%2Faccount%2Fsessions");
+        Assert.Equal(2, await app.SessionCountAsync(accountId));
+        Assert.True(await other.IsSignedInAsync());
+
+        (await me.ReauthenticateAsync(asked.RedirectTarget(), user.Password)).AssertRedirectsTo("/account/sessions");
+        var page = await Page.LoadAsync(me, await me.SignOutSessionAsync(otherSession));
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.False(await other.IsSignedInAsync());
+        Assert.True(await me.IsSignedInAsync());
+    }
+
+    [Fact]
+    public async Task Eleven_minutes_after_sign_in_this_browsers_own_card_still_signs_it_out_at_once()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ThresholdFactory { Clock = clock };
+        var user = await app.RegisteredUserAsync();
+        using var me = new Browser(app);
+        (await me.SignInAsync(user.Username, user.Password)).AssertRedirectsTo("/account");
+        var mine = (await me.SessionsPageAsync()).SessionCards().Single(c => c.ThisDevice).SessionId;
+
+        clock.Advance(TimeSpan.FromMinutes(11));
+        (await me.SignOutSessionAsync(mine)).AssertRedirectsTo("/");
+
+        Assert.False(await me.IsSignedInAsync());
+    }
+}

@@ -16,10 +16,16 @@ public sealed class SessionsModel(ActiveSessions sessions, IStringLocalizer<Shar
 
     public Task OnGetAsync(CancellationToken ct) => LoadAsync(ct);
 
-    /// <summary>Signs one session out. Only a session of this account can be named; anything else changes nothing.</summary>
+    /// <summary>
+    /// Signs one session out. Only a session of this account can be named; anything else changes nothing.
+    /// Ending another browser's session needs a recent sign-in (ASVS 7.5.2), so a stolen session cannot
+    /// throw the owner out; ending this one is an ordinary sign-out.
+    /// </summary>
     public async Task<IActionResult> OnPostEndAsync(CancellationToken ct)
     {
-        var result = await sessions.EndAsync(Account, SessionId, HttpContext.CurrentSession()?.Id, HttpContext.Client(), ct);
+        var current = HttpContext.CurrentSession()?.Id;
+        if (!(Guid.TryParse(SessionId, out var named) && named == current) && RecentSignInRedirect() is { } redirect) return redirect;
+        var result = await sessions.EndAsync(Account, SessionId, current, HttpContext.Client(), ct);
         switch (result.Outcome)
         {
             case EndSessionOutcome.EndedCurrent:
