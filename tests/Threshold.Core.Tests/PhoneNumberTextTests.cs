@@ -92,4 +92,12 @@ public class PhoneNumberTextTests
         Assert.Null(PhoneNumberText.ToE164(new string('9', 10_000)));
         Assert.Null(PhoneNumberText.ToE164("+" + new string('1', 5000)));
     }
+
+    [Theory]
+    [InlineData("+442079460123", "+44 20 7946 0123")]
+    [InlineData("+14155552671", "+1 415-555-2671")]
+    [InlineData("+33612345678", "+33 6 12 34 56 78")]
+    [InlineData("not a number", "not a number")]
+    public void Numbers_are_shown_grouped_the_way_their_country_writes_them(string e164, string shown) =>
+        Assert.Equal(shown, PhoneNumberText.ForDisplay(e164));
 }

@@ -37,6 +37,13 @@ public static class PhoneNumberText
         }
     }
 
+    /// <summary>"+442079460123" → "+44 20 7946 0123", grouped as people of that country write it; the input unchanged if it cannot be read.</summary>
+    public static string ForDisplay(string e164)
+    {
+        try { return Util.Format(Util.Parse(e164, null), PhoneNumberFormat.INTERNATIONAL); }
+        catch (NumberParseException) { return e164; }
+    }
+
     /// <summary>Shaped like a phone number rather than an email or username: only digits and separators, optionally a leading +.</summary>
     public static bool LooksLikePhone(string input) =>
         input.Trim().TrimStart('+').All(c => char.IsAsciiDigit(c) || IsSeparator(c)) && input.Any(char.IsAsciiDigit);
