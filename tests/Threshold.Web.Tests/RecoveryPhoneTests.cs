@@ -56,6 +56,28 @@ public sealed class RecoveryPhoneTests
     }
 
     [Fact]
+    public async Task A_recovery_number_can_take_sign_in_codes_later_without_a_new_code()
+    {
+        var clock = NewClock();
+        await using var app = RecoveryPages.NewApp(clock);
+        var (browser, user) = await app.VerifiedUserAsync();
+        using var _ = browser;
+        await browser.AddRecoveryPhoneAsync(app, PhoneAsTyped, Phone);
+        var texts = (await app.MessagesToAsync(Phone)).Count;
+
+        var page = await browser.GetAsync("/account/security/phone");
+        Assert.Contains("Your phone number +44 20 7946 0123 is already confirmed.", page.MainText);
+        (await page.Form("Send sign-in codes to this number").SubmitAsync())
+            .AssertRedirectsTo("/account/security/backup-codes?first=true&returnUrl=%2Faccount%2Fsecurity");
+
+        Assert.True((await app.AccountAsync(user.Email))!.SmsCodesEnabled);
+        Assert.Contains("codes by text message were turned on", (await app.SecurityChangedToAsync(Phone)).Last().TextBody);
+        Assert.Equal(texts + 1, (await app.MessagesToAsync(Phone)).Count); // the notice, no confirmation code
+        await browser.SignOutFromAsync("/account");
+        (await browser.SignInAsync(user.Username, user.Password)).AssertRedirectsTo(SecondStepToAccount);
+    }
+
+    [Fact]
     public async Task Changing_the_number_tells_the_old_and_the_new_one_and_keeps_sign_in_codes_on()
     {
         var clock = NewClock();
