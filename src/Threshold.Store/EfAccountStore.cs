@@ -6,7 +6,7 @@ using Threshold.Core.Passwords;
 
 namespace Threshold.Store;
 
-public sealed class EfAccountStore(ThresholdDbContext db) : IAccountStore
+public sealed partial class EfAccountStore(ThresholdDbContext db) : IAccountStore
 {
     public Task<Account?> FindByIdAsync(Guid id, CancellationToken ct = default) =>
         db.Users.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
@@ -58,7 +58,7 @@ public sealed class EfAccountStore(ThresholdDbContext db) : IAccountStore
         finally { db.ChangeTracker.Clear(); }
     }
 
-    public async Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId,
+    public async Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId, bool endOtherSessions,
         PasswordHistoryEntry? retired, int historyLength,
         IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
     {
@@ -67,7 +67,7 @@ public sealed class EfAccountStore(ThresholdDbContext db) : IAccountStore
             .SetProperty(a => a.PasswordHash, passwordHash)
             .SetProperty(a => a.PasswordChangedAt, at)
             .SetProperty(a => a.SecurityStamp, Guid.NewGuid().ToString("N")), ct);
-        await PasswordHistoryWrites.RetireAsync(db, accountId, retired, historyLength, keepSessionId, ct);
+        await PasswordHistoryWrites.RetireAsync(db, accountId, retired, historyLength, keepSessionId, endOtherSessions, ct);
         await RecordAsync(messages, securityEvent, ct);
         await transaction.CommitAsync(ct);
     }

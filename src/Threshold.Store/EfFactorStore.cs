@@ -9,7 +9,7 @@ using Threshold.Core.Messaging;
 
 namespace Threshold.Store;
 
-public sealed class EfFactorStore(ThresholdDbContext db) : IFactorStore
+public sealed partial class EfFactorStore(ThresholdDbContext db) : IFactorStore
 {
     public Task<TotpAuthenticator?> ConfirmedTotpAsync(Guid accountId, CancellationToken ct = default) =>
         db.TotpAuthenticators.AsNoTracking().Where(t => t.AccountId == accountId && t.ConfirmedAt != null).OrderByDescending(t => t.ConfirmedAt)
@@ -183,6 +183,7 @@ public sealed class EfFactorStore(ThresholdDbContext db) : IFactorStore
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(u => u
             .SetProperty(a => a.PhoneNumber, e164).SetProperty(a => a.PhoneNumberConfirmed, true).SetProperty(a => a.SmsCodesEnabled, true), ct);
+        await OutstandingResets.EndAsync(db, accountId, at, ct);
         await EnrolledAsync(accountId, change, ct);
         await transaction.CommitAsync(ct);
     }

@@ -61,10 +61,12 @@ public sealed class EfRecoveryStore(ThresholdDbContext db) : IRecoveryStore
             return false;
         }
         if (ticket.Channel == MessageChannel.Email)
-            // Opening the link proved control of the address.
-            await db.Users.Where(a => a.Id == accountId && !a.EmailConfirmed).ExecuteUpdateAsync(s => s
+            // Opening the link proved control of the address, unless the link went to a recovery
+            // email as well (any change of that address voids earlier links, so "has one now" is
+            // "had one when the link was sent").
+            await db.Users.Where(a => a.Id == accountId && !a.EmailConfirmed && a.RecoveryEmailVerifiedAt == null).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.EmailConfirmed, true).SetProperty(a => a.EmailVerifiedAt, at), ct);
-        await PasswordHistoryWrites.RetireAsync(db, accountId, retired, historyLength, keepSessionId: null, ct);
+        await PasswordHistoryWrites.RetireAsync(db, accountId, retired, historyLength, keepSessionId: null, endOtherSessions: true, ct);
         db.OutboxMessages.AddRange(messages);
         db.SecurityEvents.Add(securityEvent);
         await db.SaveChangesAsync(ct);

@@ -3,11 +3,11 @@ using Threshold.Core.Passwords;
 
 namespace Threshold.Store;
 
-/// <summary>What every password change writes besides the new hash: the retired hash, trimmed history, ended sessions.</summary>
+/// <summary>What every password change writes besides the new hash: the retired hash, trimmed history, and (usually) ended sessions.</summary>
 internal static class PasswordHistoryWrites
 {
     public static async Task RetireAsync(ThresholdDbContext db, Guid accountId, PasswordHistoryEntry? retired, int historyLength, Guid? keepSessionId,
-        CancellationToken ct)
+        bool endOtherSessions, CancellationToken ct)
     {
         if (retired is not null)
         {
@@ -18,6 +18,7 @@ internal static class PasswordHistoryWrites
         var keep = await db.PasswordHistory.Where(h => h.AccountId == accountId)
             .OrderByDescending(h => h.ReplacedAt).Take(historyLength).Select(h => h.Id).ToListAsync(ct);
         await db.PasswordHistory.Where(h => h.AccountId == accountId && !keep.Contains(h.Id)).ExecuteDeleteAsync(ct);
-        await db.Sessions.Where(s => s.AccountId == accountId && s.Id != keepSessionId).ExecuteDeleteAsync(ct);
+        if (endOtherSessions)
+            await db.Sessions.Where(s => s.AccountId == accountId && s.Id != keepSessionId).ExecuteDeleteAsync(ct);
     }
 }

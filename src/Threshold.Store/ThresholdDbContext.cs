@@ -56,6 +56,9 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             // Identity indexes NormalizedEmail without uniqueness; an email belongs to one account.
             a.HasIndex(x => x.NormalizedEmail).IsUnique();
             a.Property(x => x.RecoveryEmail).HasMaxLength(256);
+            a.Property(x => x.NormalizedRecoveryEmail).HasMaxLength(256);
+            // Not unique: one person's address may be the way back into several accounts (a family's, say).
+            a.HasIndex(x => x.NormalizedRecoveryEmail);
         });
 
         // Identity maps its passkey table only under schema version 3, which it reads from the

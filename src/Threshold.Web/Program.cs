@@ -3,6 +3,7 @@ using Threshold.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddThreshold();
+builder.Services.AddRecoveryInfo();
 builder.AddActivity();
 builder.AddAccountData();
 // Request-start lines carry full URLs, and a verification link's URL is a secret:
@@ -28,7 +29,8 @@ app.UseRateLimiter();
 app.MapRazorPages();
 app.MapHealthChecks("/healthz");
 app.MapPasskeyEndpoints();
-app.MapGet("/.well-known/change-password", () => Results.Redirect("/account/security"));
+// W3C "A Well-Known URL for Changing Passwords": straight to the form (signed out, via /signin and back).
+app.MapGet("/.well-known/change-password", () => Results.Redirect("/account/security#password"));
 
 app.Run();
 

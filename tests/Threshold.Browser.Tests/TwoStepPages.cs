@@ -125,7 +125,7 @@ public sealed class TwoStepPages(ThresholdServer server, Chromium chromium)
         await Page.GetByRole(AriaRole.Button, new() { Name = "Send a code" }).ClickAsync();
         await Expect(number).ToHaveAttributeAsync("aria-invalid", "true");
         await CheckPageAsync("the phone page with a number it cannot use");
-        await number.FillAsync("+44 7700 900123");
+        await number.FillAsync("+44 20 7946 0123");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Send a code" }).ClickAsync();
         await Expect(Page.GetByLabel("Code from the text message")).ToBeVisibleAsync();
         await CheckPageAsync("the phone page asking for the code");

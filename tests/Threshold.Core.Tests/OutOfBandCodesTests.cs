@@ -9,7 +9,7 @@ namespace Threshold.Core.Tests;
 public class OutOfBandCodesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private const string Phone = "+447700900123";
+    private const string Phone = "+442079460123";
     private const string Binding = "sign-in:one";
 
     private readonly TwoFactorRig _rig = new();
@@ -180,7 +180,7 @@ public class OutOfBandCodesTests
     [Fact]
     public async Task A_code_for_another_account_is_refused()
     {
-        var bob = _rig.AddAccount("bob", confirmedPhone: "+447700900456");
+        var bob = _rig.AddAccount("bob", confirmedPhone: "+442079460456");
         var code = await SendAsync();
         Assert.Equal(CodeCheckOutcome.NoCode, (await CheckAsync(code, account: bob.Id)).Outcome);
         Assert.True((await CheckAsync(code)).Accepted);

@@ -489,9 +489,9 @@ public abstract class FactorStoreSpecification : IAsyncLifetime
                 await Factors(s => s.SetCodeChannelAsync(alice.Id, MessageChannel.Email, true, change, Ct));
                 break;
             case "phone":
-                await Factors(s => s.ConfirmPhoneAsync(alice.Id, "+447700900123", T0, change, Ct));
+                await Factors(s => s.ConfirmPhoneAsync(alice.Id, "+442079460123", T0, change, Ct));
                 var account = await AccountAsync(alice.Id);
-                Assert.Equal("+447700900123", account.PhoneNumber);
+                Assert.Equal("+442079460123", account.PhoneNumber);
                 Assert.True(account.PhoneNumberConfirmed);
                 Assert.True(account.SmsCodesEnabled);
                 break;
@@ -577,7 +577,7 @@ public abstract class FactorStoreSpecification : IAsyncLifetime
         var failing = await FailingChangeAsync(alice.Id);
         await Assert.ThrowsAnyAsync<Exception>(() => Factors(s => s.SetCodeChannelAsync(alice.Id, MessageChannel.Email, true, failing, Ct)));
         var again = await FailingChangeAsync(alice.Id);
-        await Assert.ThrowsAnyAsync<Exception>(() => Factors(s => s.ConfirmPhoneAsync(alice.Id, "+447700900123", T0, again, Ct)));
+        await Assert.ThrowsAnyAsync<Exception>(() => Factors(s => s.ConfirmPhoneAsync(alice.Id, "+442079460123", T0, again, Ct)));
 
         var account = await AccountAsync(alice.Id);
         Assert.False(account.EmailCodesEnabled);

@@ -727,7 +727,7 @@ public abstract partial class StoreSpecification : IAsyncLifetime
         Id = Guid.NewGuid(),
         Channel = channel,
         Template = "test",
-        To = channel == MessageChannel.Email ? "someone@example.com" : "+15555550100",
+        To = channel == MessageChannel.Email ? "someone@example.com" : "+12025550100",
         Subject = "Subject " + Guid.NewGuid().ToString("N"),
         TextBody = "Text " + Guid.NewGuid().ToString("N"),
         HtmlBody = channel == MessageChannel.Email ? "<p>Html</p>" : null,

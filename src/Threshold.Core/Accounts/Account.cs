@@ -25,6 +25,8 @@ public class Account : IdentityUser<Guid>
 
     /// <summary>A second address for getting back in and for security notices; it counts only once verified.</summary>
     public string? RecoveryEmail { get; set; }
+    /// <summary>The comparison form of <see cref="RecoveryEmail"/>, so "Forgot password?" can find the account by it.</summary>
+    public string? NormalizedRecoveryEmail { get; set; }
     /// <summary>Set when a code sent to <see cref="RecoveryEmail"/> was typed back.</summary>
     public DateTimeOffset? RecoveryEmailVerifiedAt { get; set; }
     /// <summary>Security notices go by text message to the confirmed phone as well as by email.</summary>

@@ -53,6 +53,18 @@ public interface IFactorStore
     Task ConfirmPhoneAsync(Guid accountId, string e164, DateTimeOffset at, FactorChangeRecord change, CancellationToken ct = default);
     Task SetPreferredAsync(Guid accountId, SecondFactorKind? kind, CancellationToken ct = default);
 
+    /// <summary>
+    /// A number proven by a code becomes the account's phone (for getting back in) without turning
+    /// text-message codes on; when they were on, they now go to this number. Reset codes not yet
+    /// used stop working.
+    /// </summary>
+    Task SetPhoneAsync(Guid accountId, string e164, DateTimeOffset at, FactorChangeRecord change, CancellationToken ct = default);
+    /// <summary>
+    /// Takes the phone off the account: text-message codes and text-message alerts go with it (and,
+    /// when those codes were the last factor, the backup codes). False, writing nothing, without a phone.
+    /// </summary>
+    Task<bool> RemovePhoneAsync(Guid accountId, DateTimeOffset at, FactorChangeRecord change, CancellationToken ct = default);
+
     Task CountSecondFactorFailureAsync(Guid accountId, DateTimeOffset at, CancellationToken ct = default);
     Task ClearSecondFactorFailuresAsync(Guid accountId, CancellationToken ct = default);
 }

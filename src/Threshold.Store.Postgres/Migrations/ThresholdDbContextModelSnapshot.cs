@@ -226,6 +226,10 @@ namespace Threshold.Store.Postgres.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("NormalizedRecoveryEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("NormalizedUserName")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -282,6 +286,8 @@ namespace Threshold.Store.Postgres.Migrations
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
                         .HasDatabaseName("EmailIndex");
+
+                    b.HasIndex("NormalizedRecoveryEmail");
 
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()

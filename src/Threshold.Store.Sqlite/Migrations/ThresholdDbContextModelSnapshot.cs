@@ -215,6 +215,10 @@ namespace Threshold.Store.Sqlite.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NormalizedRecoveryEmail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NormalizedUserName")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -271,6 +275,8 @@ namespace Threshold.Store.Sqlite.Migrations
                     b.HasIndex("NormalizedEmail")
                         .IsUnique()
                         .HasDatabaseName("EmailIndex");
+
+                    b.HasIndex("NormalizedRecoveryEmail");
 
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()

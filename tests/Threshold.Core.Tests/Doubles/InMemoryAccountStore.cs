@@ -14,6 +14,10 @@ public sealed class InMemoryAccountStore : IAccountStore
 {
     private readonly Dictionary<Guid, Account> _accounts = new();
 
+    /// <summary>Messages and events written with recovery-info changes.</summary>
+    public List<OutboxMessage> Messages { get; } = [];
+    public List<SecurityEvent> Events { get; } = [];
+
     public void Add(Account account) => _accounts.Add(account.Id, account);
 
     /// <summary>The stored account itself, for the other doubles and for assertions.</summary>
@@ -35,12 +39,37 @@ public sealed class InMemoryAccountStore : IAccountStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<Account>> FindByVerifiedRecoveryEmailAsync(string normalizedEmail, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<Account>>(_accounts.Values
+            .Where(a => a.NormalizedRecoveryEmail == normalizedEmail && a.RecoveryEmailVerifiedAt is not null).Select(Copy).ToList());
+
+    public Task SetRecoveryEmailAsync(Guid accountId, string? email, DateTimeOffset at, IReadOnlyList<OutboxMessage> messages,
+        SecurityEvent securityEvent, CancellationToken ct = default)
+    {
+        var account = _accounts[accountId];
+        account.RecoveryEmail = email;
+        account.NormalizedRecoveryEmail = email is null ? null : Identifiers.Normalize(email);
+        account.RecoveryEmailVerifiedAt = email is null ? null : at;
+        Messages.AddRange(messages);
+        Events.Add(securityEvent);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> SetSecurityAlertsBySmsAsync(Guid accountId, bool on, SecurityEvent securityEvent, CancellationToken ct = default)
+    {
+        var account = _accounts[accountId];
+        if (on && !(account.PhoneNumberConfirmed && account.PhoneNumber is not null)) return Task.FromResult(false);
+        account.SecurityAlertsBySms = on;
+        Events.Add(securityEvent);
+        return Task.FromResult(true);
+    }
+
     public Task<IReadOnlyList<Account>> FindByConfirmedPhoneAsync(string e164, CancellationToken ct = default) => throw new NotSupportedException();
     public Task<bool> TryCreateAsync(Account account, EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent,
         CancellationToken ct = default) => throw new NotSupportedException();
     public Task RecordAsync(IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default) =>
         throw new NotSupportedException();
-    public Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId, PasswordHistoryEntry? retired,
+    public Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId, bool endOtherSessions, PasswordHistoryEntry? retired,
         int historyLength, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default) =>
         throw new NotSupportedException();
     public Task AddVerificationAsync(EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent,
@@ -58,5 +87,7 @@ public sealed class InMemoryAccountStore : IAccountStore
         CreatedAt = a.CreatedAt, EmailVerifiedAt = a.EmailVerifiedAt, PasswordChangedAt = a.PasswordChangedAt,
         SmsCodesEnabled = a.SmsCodesEnabled, EmailCodesEnabled = a.EmailCodesEnabled, PreferredSecondFactor = a.PreferredSecondFactor,
         SecondFactorFailures = a.SecondFactorFailures, SecondFactorFailedAt = a.SecondFactorFailedAt,
+        RecoveryEmail = a.RecoveryEmail, NormalizedRecoveryEmail = a.NormalizedRecoveryEmail, RecoveryEmailVerifiedAt = a.RecoveryEmailVerifiedAt,
+        SecurityAlertsBySms = a.SecurityAlertsBySms, PasswordResetRequired = a.PasswordResetRequired,
     };
 }

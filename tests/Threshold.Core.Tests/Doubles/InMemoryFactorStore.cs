@@ -174,6 +174,28 @@ public sealed class InMemoryFactorStore(InMemoryAccountStore? accounts = null) :
         return Task.CompletedTask;
     }
 
+    public Task SetPhoneAsync(Guid accountId, string e164, DateTimeOffset at, FactorChangeRecord change, CancellationToken ct = default)
+    {
+        if (accounts?.Get(accountId) is { } account)
+        {
+            account.PhoneNumber = e164;
+            account.PhoneNumberConfirmed = true;
+        }
+        Record(change);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> RemovePhoneAsync(Guid accountId, DateTimeOffset at, FactorChangeRecord change, CancellationToken ct = default)
+    {
+        if (accounts?.Get(accountId) is not { PhoneNumber: not null } account) return Task.FromResult(false);
+        account.PhoneNumber = null;
+        account.PhoneNumberConfirmed = false;
+        account.SmsCodesEnabled = false;
+        account.SecurityAlertsBySms = false;
+        Removed(accountId, change);
+        return Task.FromResult(true);
+    }
+
     public Task SetPreferredAsync(Guid accountId, SecondFactorKind? kind, CancellationToken ct = default)
     {
         if (accounts?.Get(accountId) is { } account) account.PreferredSecondFactor = kind;

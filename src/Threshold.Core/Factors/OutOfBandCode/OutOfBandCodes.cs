@@ -51,6 +51,7 @@ public sealed class OutOfBandCodes(
         var message = (purpose, channel) switch
         {
             (CodePurpose.ConfirmPhone, _) => messages.PhoneConfirmationSms(destination, digits, minutes, reference),
+            (CodePurpose.ConfirmRecoveryEmail, _) => messages.RecoveryEmailConfirmation(destination, digits, minutes, reference),
             (_, MessageChannel.Sms) => messages.SignInCodeSms(destination, digits, minutes, reference),
             _ => messages.SignInCodeEmail(destination, account.UserName!, digits, minutes, reference),
         };

@@ -8,7 +8,9 @@ using Threshold.Core.Passwords;
 
 namespace Threshold.Core.Flows.PasswordChange;
 
-public sealed record PasswordChangeRequest(Guid AccountId, string? CurrentPassword, string? NewPassword, Guid? CurrentSessionId, ClientInfo Client);
+/// <param name="SignOutOtherSessions">End every other session (the default); when false they stay signed in.</param>
+public sealed record PasswordChangeRequest(Guid AccountId, string? CurrentPassword, string? NewPassword, Guid? CurrentSessionId, ClientInfo Client,
+    bool SignOutOtherSessions = true);
 
 public sealed record PasswordChangeResult(IReadOnlyList<FieldProblem> Problems, string ReferenceCode)
 {
@@ -16,8 +18,10 @@ public sealed record PasswordChangeResult(IReadOnlyList<FieldProblem> Problems, 
 }
 
 /// <summary>
-/// Changing a password needs the current one (ASVS 6.2.3). Afterwards every other
-/// session ends, and the owner is told by email, in case it was not them.
+/// Changing a password needs the current one (ASVS 6.2.3). Afterwards every other session
+/// ends unless the owner chose to keep them (ASVS 7.4.3 lets the user choose), remembered
+/// devices must pass the second step again (the security stamp changes), and the owner is
+/// told by email, in case it was not them.
 /// </summary>
 public sealed class PasswordChange(
     IAccountStore accounts,
@@ -61,7 +65,8 @@ public sealed class PasswordChange(
             ReplacedByOwner = true,
         };
         await accounts.ChangePasswordAsync(account.Id, hasher.HashPassword(account, request.NewPassword!), now, request.CurrentSessionId,
-            retired, settings.Value.HistoryLength, [notice], SecurityEvent.Of(SecurityEventKind.PasswordChanged, now, request.Client, reference, account.Id, account.UserName), ct);
+            request.SignOutOtherSessions, retired, settings.Value.HistoryLength, [notice], SecurityEvent.Of(SecurityEventKind.PasswordChanged, now, request.Client, reference, account.Id, account.UserName,
+                request.SignOutOtherSessions ? "other_sessions_ended" : "other_sessions_kept"), ct);
         outboxSignal.Notify();
         return new([], reference);
     }

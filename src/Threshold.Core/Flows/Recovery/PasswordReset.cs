@@ -13,7 +13,8 @@ using Threshold.Core.Secrets;
 namespace Threshold.Core.Flows.Recovery;
 
 /// <summary>
-/// "Forgot password?": a single-use link by email or a code by text message. The
+/// "Forgot password?": a single-use link by email (to the sign-in address and the verified
+/// recovery email, which also finds the account when typed) or a code by text message. The
 /// request answers the same, after the same work, whether or not an account matched
 /// (a decoy ticket stands in for a missing account). Completing it sets the new
 /// password only if the ticket is unused, unexpired and no password change happened
@@ -168,7 +169,15 @@ public sealed class PasswordReset(
 
     private async Task<Account?> FindAsync(string typed, bool byPhone, string key, CancellationToken ct)
     {
-        if (!byPhone) return await accounts.FindByIdentifierAsync(key, ct);
+        if (!byPhone)
+        {
+            var byIdentifier = await accounts.FindByIdentifierAsync(key, ct);
+            if (!Identifiers.LooksLikeEmail(typed)) return byIdentifier;
+            // A verified recovery email finds its account too. Both lookups run for every address,
+            // found or not, so the time taken tells nothing; one shared by several accounts is unknown.
+            var byRecoveryEmail = await accounts.FindByVerifiedRecoveryEmailAsync(key, ct);
+            return byIdentifier ?? (byRecoveryEmail.Count == 1 ? byRecoveryEmail[0] : null);
+        }
         // A number shared by several accounts cannot say which one to reset: treated as unknown.
         var matches = await accounts.FindByConfirmedPhoneAsync(key, ct);
         return matches.Count == 1 ? matches[0] : null;
@@ -204,13 +213,23 @@ public sealed class PasswordReset(
             ticket.SecretHash = SecretToken.Hash(token);
             ticket.Destination = account?.Email;
             if (account is not null)
-                outgoing.Add(messages.PasswordResetLink(account.Email!, account.UserName!,
-                    thresholdOptions.Value.Link("recover/password/reset?token=" + token), (int)Options.LinkLifetime.TotalMinutes, reference));
+                foreach (var address in EmailsOf(account))
+                    outgoing.Add(messages.PasswordResetLink(address, account.UserName!,
+                        thresholdOptions.Value.Link("recover/password/reset?token=" + token), (int)Options.LinkLifetime.TotalMinutes, reference));
         }
         await tickets.AddTicketAsync(ticket, outgoing,
             SecurityEvent.Of(SecurityEventKind.PasswordResetRequested, now, request.Client, reference, account?.Id, typed,
                 account is null ? "no_match" : channel.ToString().ToLowerInvariant()), ct);
         if (outgoing.Count > 0) outboxSignal.Notify();
+    }
+
+    /// <summary>The sign-in address and, once verified, the recovery email: the same single-use link goes to both.</summary>
+    private static IEnumerable<string> EmailsOf(Account account)
+    {
+        if (account.Email is not null) yield return account.Email;
+        if (account is { RecoveryEmail: { } recovery, RecoveryEmailVerifiedAt: not null }
+            && !string.Equals(recovery, account.Email, StringComparison.OrdinalIgnoreCase))
+            yield return recovery;
     }
 
     /// <summary>Identifiers longer than any real one still get a cooldown, under a fixed-size key.</summary>

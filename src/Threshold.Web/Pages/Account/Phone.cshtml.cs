@@ -18,7 +18,25 @@ public sealed class PhoneModel(CodeChannels channels, TwoFactorMethods methods, 
     /// <summary>The code was sent: the page asks for it.</summary>
     public bool CodeSent { get; private set; }
 
-    public void OnGet() => PhoneNumber ??= Account.PhoneNumber;
+    public void OnGet() => PhoneNumber ??= ConfirmedNumber is null ? Account.PhoneNumber : null;
+
+    /// <summary>The number already proven (as recovery info) whose codes are off: it can take them without a new code.</summary>
+    public string? ConfirmedNumber => Account is { PhoneNumberConfirmed: true, PhoneNumber: { } number, SmsCodesEnabled: false }
+        ? Core.Accounts.PhoneNumberText.ForDisplay(number) : null;
+
+    /// <summary>Codes by text message to the confirmed number.</summary>
+    public async Task<IActionResult> OnPostUseConfirmedAsync(CancellationToken ct)
+    {
+        var wasOff = !(await methods.ForAccountAsync(Account, ct)).IsOn;
+        if (!await channels.TurnOnSmsAsync(Account, HttpContext.Client(), ct))
+        {
+            Summary = Text["Confirm a phone number first."];
+            Reference = Core.Errors.ReferenceCode.New();
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        return LocalRedirect(FactorAdded.Next(wasOff, "sms-on", ReturnUrl));
+    }
 
     public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)
     {

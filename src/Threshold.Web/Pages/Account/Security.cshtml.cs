@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
+using Threshold.Core.Accounts.RecoveryInfo;
 using Threshold.Core.Factors;
 using Threshold.Core.Factors.OutOfBandCode;
 using Threshold.Core.Factors.Totp;
@@ -11,7 +12,7 @@ using Threshold.Web.Infrastructure;
 
 namespace Threshold.Web.Pages.Account;
 
-/// <summary>Password, two-step sign-in methods, passkeys and backup codes in one place.</summary>
+/// <summary>Password, two-step sign-in methods, passkeys, backup codes and recovery info in one place.</summary>
 public sealed class SecurityModel(
     PasswordChange passwordChange,
     PasswordPolicy policy,
@@ -19,6 +20,7 @@ public sealed class SecurityModel(
     AuthenticatorApp authenticator,
     CodeChannels channels,
     IFactorStore factors,
+    SecurityAlertsBySms smsAlerts,
     IOptions<TwoFactorOptions> twoFactorOptions,
     IStringLocalizer<SharedResource> text) : AccountPage(text)
 {
@@ -27,6 +29,8 @@ public sealed class SecurityModel(
     [BindProperty] public string? Method { get; set; }
     /// <summary>Set after a factor was added elsewhere (a change code such as "totp-added").</summary>
     [BindProperty(SupportsGet = true)] public string? Done { get; set; }
+    /// <summary>"Also send security alerts by text message", as posted.</summary>
+    [BindProperty] public bool SmsAlerts { get; set; }
     public bool Changed { get; private set; }
     public int MinLength => policy.MinLength;
     public TwoFactorState Factors { get; private set; } = null!;
@@ -41,7 +45,7 @@ public sealed class SecurityModel(
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var result = await passwordChange.ChangeAsync(new PasswordChangeRequest(
-            Account.Id, Input.CurrentPassword, Input.NewPassword, HttpContext.CurrentSession()?.Id, HttpContext.Client()), ct);
+            Account.Id, Input.CurrentPassword, Input.NewPassword, HttpContext.CurrentSession()?.Id, HttpContext.Client(), Input.EndOtherSessions), ct);
         await LoadFactorsAsync(ct);
         if (!result.Changed)
         {
@@ -50,6 +54,23 @@ public sealed class SecurityModel(
             return Page();
         }
         Changed = true;
+        return Page();
+    }
+
+    /// <summary>Security alerts by text message too: a preference (no re-authentication), logged, only with a confirmed phone.</summary>
+    public async Task<IActionResult> OnPostAlertsAsync(CancellationToken ct)
+    {
+        var (saved, reference) = await smsAlerts.SetAsync(Account, SmsAlerts, HttpContext.Client(), ct);
+        if (saved) Account.SecurityAlertsBySms = SmsAlerts;
+        await LoadFactorsAsync(ct);
+        if (!saved)
+        {
+            Summary = Text["Add a phone number first: alerts by text message need a confirmed number."];
+            Reference = reference;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        Notice = Text["Your alert settings were saved."];
         return Page();
     }
 
@@ -102,4 +123,11 @@ public sealed class PasswordChangeInput
 {
     public string? CurrentPassword { get; set; }
     public string? NewPassword { get; set; }
+    /// <summary>The "Sign out other sessions" checkbox (value "true" when ticked).</summary>
+    public bool SignOutOtherSessions { get; set; }
+    /// <summary>Sent by the form beside the checkbox, so an unticked box is told apart from a post without one.</summary>
+    public bool SessionChoiceShown { get; set; }
+
+    /// <summary>Other sessions end unless the form's box was cleared: a post without the choice gets the safe default.</summary>
+    public bool EndOtherSessions => SignOutOtherSessions || !SessionChoiceShown;
 }
