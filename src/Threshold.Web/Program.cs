@@ -4,6 +4,8 @@ using Threshold.Web.Infrastructure;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddThreshold();
 builder.AddActivity();
+builder.Services.AddSecurityNotices();
+builder.Services.AddSecurityNotices();
 // Request-start lines carry full URLs, and a verification link's URL is a secret:
 // keep that category quiet whatever the configured level.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);

@@ -6,23 +6,17 @@ namespace Threshold.Core.Factors;
 
 /// <summary>
 /// Every change to how someone signs in is told to each verified contact of the account
-/// (email, and the confirmed phone), and written to the event log with its reference.
+/// (<see cref="SecurityNotices"/>: email, recovery email, the confirmed phone), and written
+/// to the event log with its reference.
 /// </summary>
-public sealed class FactorChanges(MessageComposer messages, TimeProvider clock)
+public sealed class FactorChanges(SecurityNotices notices, TimeProvider clock)
 {
     /// <param name="change">A change code such as "totp-added" (MessageText has a sentence for each).</param>
     /// <param name="newPhone">A number confirmed by this change is told too.</param>
     public FactorChangeRecord Describe(Account account, string change, SecurityEventKind kind, ClientInfo client, string reference, string? newPhone = null)
     {
         var now = clock.GetUtcNow();
-        var outgoing = new List<OutboxMessage>();
-        if (account is { Email: { } email, EmailConfirmed: true })
-            outgoing.Add(messages.SecurityChanged(email, account.UserName!, change, now, reference));
-        var phones = new HashSet<string>();
-        if (account is { PhoneNumberConfirmed: true, PhoneNumber: { } phone }) phones.Add(phone);
-        if (newPhone is not null) phones.Add(newPhone);
-        foreach (var number in phones)
-            outgoing.Add(messages.SecurityChangedSms(number, change, reference));
-        return new(outgoing, SecurityEvent.Of(kind, now, client, reference, account.Id, account.UserName, change));
+        return new(notices.SecurityChanged(account, change, client, now, reference, newPhone),
+            SecurityEvent.Of(kind, now, client, reference, account.Id, account.UserName, change));
     }
 }
