@@ -75,10 +75,10 @@ public sealed partial class MessageComposer
         _ => null,
     };
 
-    /// <summary>The country's name in the reader's language, or its code when the name is unknown.</summary>
+    /// <summary>The country's English name (the messages are English; RegionInfo.DisplayName gives native names), or its code.</summary>
     private static string CountryName(string code)
     {
-        try { return new RegionInfo(code).DisplayName; }
+        try { return new RegionInfo(code).EnglishName; }
         catch (ArgumentException) { return code; }
     }
 }

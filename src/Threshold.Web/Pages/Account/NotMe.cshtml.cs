@@ -100,7 +100,7 @@ public sealed class NotMeModel(NotMeReport report, IStringLocalizer<SharedResour
         string? country = null;
         if (entry.CountryCode is { } code)
         {
-            try { country = new RegionInfo(code).DisplayName; }
+            try { country = new RegionInfo(code).EnglishName; }
             catch (ArgumentException) { country = code; }
         }
         return (entry.City, country) switch
