@@ -43,9 +43,10 @@ public sealed class NotMeModel(NotMeReport report, IStringLocalizer<SharedResour
         Subject = subject;
         if (subject.Status != NotMeStatus.Ready) return Answer();
         Result = await report.SecureAsync(subject, HttpContext.Client(), ct);
-        if (Result.Status == NotMeStatus.Secured && User.Identity?.IsAuthenticated == true)
+        if (Result.Status == NotMeStatus.Secured && User.AccountId() == subject.Account!.Id)
         {
-            // The session is gone from the store already; the cookie goes too, and the page renders signed out.
+            // This browser's session of the secured account is gone from the store already; the cookie
+            // goes too, and the page renders signed out. (Another account signed in here is not affected.)
             await HttpContext.SignOutAsync(SessionCookie.Scheme);
             HttpContext.User = new ClaimsPrincipal(new ClaimsIdentity());
         }
