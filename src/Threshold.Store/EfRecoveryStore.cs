@@ -54,7 +54,9 @@ public sealed class EfRecoveryStore(ThresholdDbContext db) : IRecoveryStore
             .ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.PasswordHash, newPasswordHash)
                 .SetProperty(a => a.PasswordChangedAt, at)
-                .SetProperty(a => a.SecurityStamp, Guid.NewGuid().ToString("N")), ct) : 0;
+                .SetProperty(a => a.SecurityStamp, Guid.NewGuid().ToString("N"))
+                // A new password is what "This wasn't me" asked for: the old one's ban ends with it.
+                .SetProperty(a => a.PasswordResetRequired, false), ct) : 0;
         if (updated != 1)
         {
             await transaction.RollbackAsync(ct);

@@ -6,6 +6,7 @@ builder.AddThreshold();
 builder.Services.AddRecoveryInfo();
 builder.AddActivity();
 builder.AddAccountData();
+builder.Services.AddSecurityNotices();
 // Request-start lines carry full URLs, and a verification link's URL is a secret:
 // keep that category quiet whatever the configured level.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
+using Threshold.Core.Activity.NotMe;
 using Threshold.Core.Factors;
 using Threshold.Core.Factors.BackupCodes;
 using Threshold.Core.Factors.OutOfBandCode;
@@ -29,14 +30,18 @@ public sealed class TwoFactorRig
     public FakeTimeProvider Clock { get; } = new(Now);
     public TwoFactorOptions Options { get; } = new();
     public PasswordSettings PasswordSettings { get; } = new() { Argon2 = new Argon2Settings { MemoryKiB = 64, Iterations = 1, Parallelism = 1 } };
-    public InMemoryAccountStore Accounts { get; } = new();
+    public InMemoryAccountStore Accounts { get; }
     public InMemoryFactorStore Factors { get; }
     public InMemoryPendingSignInStore Pending { get; } = new();
     public InMemorySessionStore Sessions { get; } = new();
     public RecordingEventLog Events { get; } = new();
     public FakeSecretProtector Protector { get; } = new();
+    public SigningLinkProtector LinkProtector { get; } = new();
     public Argon2idPasswordHasher Hasher { get; }
     public MessageComposer Composer { get; }
+    public NotMeLinks Links { get; }
+    public SecurityNotices Notices { get; }
+    public SignInRecorder SignIns { get; }
     public FactorChanges Changes { get; }
     public TwoFactorMethods Methods { get; }
     public AuthenticatorApp Authenticator { get; }
@@ -47,17 +52,21 @@ public sealed class TwoFactorRig
 
     public TwoFactorRig()
     {
+        Accounts = new InMemoryAccountStore(Events);
         Factors = new InMemoryFactorStore(Accounts);
         Hasher = new Argon2idPasswordHasher(Microsoft.Extensions.Options.Options.Create(PasswordSettings));
         var twoFactorOptions = Microsoft.Extensions.Options.Options.Create(Options);
         var thresholdOptions = Microsoft.Extensions.Options.Options.Create(new ThresholdOptions { ServiceName = "Threshold" });
         Composer = new MessageComposer(thresholdOptions, Clock);
-        Changes = new FactorChanges(Composer, Clock);
+        Links = new NotMeLinks(LinkProtector, thresholdOptions, Clock);
+        Notices = new SecurityNotices(Composer, Links);
+        SignIns = new SignInRecorder(Events, Accounts, Notices, new OutboxSignal());
+        Changes = new FactorChanges(Notices, Clock);
         Methods = new TwoFactorMethods(Factors, twoFactorOptions);
         Authenticator = new AuthenticatorApp(Factors, Protector, Changes, Methods, thresholdOptions, Clock);
         Codes = new OutOfBandCodes(Factors, Composer, new OutboxSignal(), twoFactorOptions, Clock);
         BackupCodes = new BackupCodeSet(Factors, Hasher, Changes, twoFactorOptions, Clock);
-        SecondStep = new SecondStep(Pending, Accounts, Factors, Methods, Authenticator, Codes, BackupCodes, Events, twoFactorOptions, Clock);
+        SecondStep = new SecondStep(Pending, Accounts, Factors, Methods, Authenticator, Codes, BackupCodes, Events, SignIns, twoFactorOptions, Clock);
         Reauthentication = new Reauthentication(Sessions, Hasher, Methods, SecondStep, Events, twoFactorOptions, Clock);
     }
 
@@ -65,7 +74,7 @@ public sealed class TwoFactorRig
     {
         var dummy = new DummyPasswordHash(Hasher);
         var passwordOptions = Microsoft.Extensions.Options.Options.Create(PasswordSettings);
-        return new PasswordSignIn(Accounts, Hasher, dummy, new FailedPasswordDiagnosis(Hasher, dummy, passwordOptions, Clock), Events, Methods,
+        return new PasswordSignIn(Accounts, Hasher, dummy, new FailedPasswordDiagnosis(Hasher, dummy, passwordOptions, Clock), Events, SignIns, Methods,
             passwordOptions, Microsoft.Extensions.Options.Options.Create(Options), Clock);
     }
 

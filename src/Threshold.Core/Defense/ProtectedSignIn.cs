@@ -48,7 +48,7 @@ public sealed class ProtectedSignIn(
     IThrottleStore store,
     ProofOfWork proofOfWork,
     VerificationBudget budget,
-    MessageComposer composer,
+    SecurityNotices notices,
     IOptions<ThrottleOptions> options,
     TimeProvider clock,
     ILogger<ProtectedSignIn> logger)
@@ -137,14 +137,16 @@ public sealed class ProtectedSignIn(
         return new(GateOutcome.ChallengeRequired, reference, null, state, await proofOfWork.CreateAsync(state.HighRisk, ct), null);
     }
 
-    /// <summary>One email per lock period, only to a confirmed address, never with a link.</summary>
+    /// <summary>One notice per lock period, only to verified contacts, with no sign-in link (only "This wasn't me").</summary>
     private async Task NotifyOwnerAsync(Account account, string accountKey, PasswordSignInRequest input, CancellationToken ct)
     {
-        if (!account.EmailConfirmed || account.Email is null) return;
-        if (!await store.TryMarkNotifiedAsync(accountKey, clock.GetUtcNow(), ct)) return;
+        var now = clock.GetUtcNow();
         var reference = ReferenceCode.New();
-        await accounts.RecordAsync([composer.SignInPaused(account.Email, account.UserName ?? account.Email, reference)],
-            SecurityEvent.Of(SecurityEventKind.SignInFailed, clock.GetUtcNow(), input.Client, reference, account.Id, input.Identifier, "owner_notified"), ct);
+        var outgoing = notices.SignInPaused(account, input.Client, now, reference);
+        if (outgoing.Count == 0) return;
+        if (!await store.TryMarkNotifiedAsync(accountKey, now, ct)) return;
+        await accounts.RecordAsync(outgoing,
+            SecurityEvent.Of(SecurityEventKind.SignInFailed, now, input.Client, reference, account.Id, input.Identifier, "owner_notified"), ct);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Threshold.Core.Factors;
 /// written to the event log with its reference. The account is read before the change, so
 /// a contact being replaced or removed is told too; the new one is passed in.
 /// </summary>
-public sealed class FactorChanges(MessageComposer messages, TimeProvider clock)
+public sealed class FactorChanges(SecurityNotices notices, TimeProvider clock)
 {
     /// <param name="change">A change code such as "totp-added" (MessageText has a sentence for each).</param>
     /// <param name="newPhone">A number confirmed by this change is told too.</param>
@@ -19,18 +19,8 @@ public sealed class FactorChanges(MessageComposer messages, TimeProvider clock)
         string? newEmail = null)
     {
         var now = clock.GetUtcNow();
-        var outgoing = new List<OutboxMessage>();
-        var emails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (account is { Email: { } email, EmailConfirmed: true }) emails.Add(email);
-        if (account is { RecoveryEmail: { } recovery, RecoveryEmailVerifiedAt: not null }) emails.Add(recovery);
-        if (newEmail is not null) emails.Add(newEmail);
-        foreach (var address in emails)
-            outgoing.Add(messages.SecurityChanged(address, account.UserName!, change, now, reference));
-        var phones = new HashSet<string>();
-        if (account is { PhoneNumberConfirmed: true, PhoneNumber: { } phone }) phones.Add(phone);
-        if (newPhone is not null) phones.Add(newPhone);
-        foreach (var number in phones)
-            outgoing.Add(messages.SecurityChangedSms(number, change, reference));
-        return new(outgoing, SecurityEvent.Of(kind, now, client, reference, account.Id, account.UserName, change));
+        return new(notices.SecurityChanged(account, change, client, now, reference, newPhone,
+                newEmail is null ? null : [newEmail]),
+            SecurityEvent.Of(kind, now, client, reference, account.Id, account.UserName, change));
     }
 }

@@ -31,10 +31,12 @@ public sealed partial class MessageComposer(IOptions<ThresholdOptions> options, 
             Format("UsernameUnavailableSubject", Options.ServiceName),
             Format("UsernameUnavailableBody", Options.ServiceName, username, new Uri(Options.PublicOrigin).Host));
 
-    public OutboxMessage PasswordChanged(string email, string username, DateTimeOffset at, string reference) =>
+    /// <summary>"Your password was changed": when, from where, and the "This wasn't me" link. No sign-in link.</summary>
+    public OutboxMessage PasswordChanged(string email, string username, NoticeContext context, Uri notMeLink, string reference) =>
         Email("password-changed", email, reference,
             Format("PasswordChangedSubject", Options.ServiceName),
-            Format("PasswordChangedBody", username, Options.ServiceName, at.ToString("f", CultureInfo.CurrentCulture) + " UTC", new Uri(Options.PublicOrigin).Host));
+            Format("PasswordChangedBody", username, Options.ServiceName, Details(context), NotMe(notMeLink), new Uri(Options.PublicOrigin).Host),
+            notMeLink);
 
     public OutboxMessage VerifyAgain(string email, string username, Uri verificationLink, string reference) =>
         Email("verify-again", email, reference,
@@ -73,12 +75,13 @@ public sealed partial class MessageComposer(IOptions<ThresholdOptions> options, 
     public OutboxMessage PhoneConfirmationSms(string phone, string code, int minutes, string reference) =>
         Sms("confirm-phone", phone, reference, Format("ConfirmPhoneSms", Options.ServiceName, code, minutes));
 
-    /// <summary>"Two-step sign-in changed": what changed, when, and what to do if it was not them. No sign-in link.</summary>
-    public OutboxMessage SecurityChanged(string email, string username, string change, DateTimeOffset at, string reference) =>
+    /// <summary>"Your sign-in settings changed": what changed, when, from where, and the "This wasn't me" link. No sign-in link.</summary>
+    public OutboxMessage SecurityChanged(string email, string username, string change, NoticeContext context, Uri notMeLink, string reference) =>
         Email("security-changed", email, reference,
             Format("SecurityChangedSubject", Options.ServiceName),
-            Format("SecurityChangedBody", username, Options.ServiceName, ChangeText(change), at.ToString("f", CultureInfo.CurrentCulture) + " UTC",
-                new Uri(Options.PublicOrigin).Host));
+            Format("SecurityChangedBody", username, Options.ServiceName, ChangeText(change), Details(context), NotMe(notMeLink),
+                new Uri(Options.PublicOrigin).Host),
+            notMeLink);
 
     public OutboxMessage SecurityChangedSms(string phone, string change, string reference) =>
         Sms("security-changed", phone, reference, Format("SecurityChangedSms", Options.ServiceName, ChangeText(change), reference));

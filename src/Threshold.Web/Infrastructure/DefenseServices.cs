@@ -59,9 +59,9 @@ public static class DefenseServices
         {
             o.AddPolicy(RegistrationPolicy, context => PerNetwork(context, registrations, TimeSpan.FromHours(1)));
             o.AddPolicy(CodeSendPolicy, context => PerNetwork(context, codeSends, TimeSpan.FromHours(1)));
+            // Only a device that signed in before gets a budget of its own: since the sign-in page gives every
+            // browser a device id, an unproven one would otherwise let each fresh cookie escape the network's limit.
             o.AddPolicy(SignInPolicy, context =>
-                // Only a device that has signed in before gets its own allowance: every browser gets a
-                // device id on the sign-in page, and a fresh one must not escape the network's limit.
                 context.RequestServices.GetRequiredService<DeviceCookies>().Read(context) is { Accounts.Count: > 0 } device && !HttpMethods.IsGet(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter("device:" + device.DeviceId, _ => new FixedWindowRateLimiterOptions
                     {

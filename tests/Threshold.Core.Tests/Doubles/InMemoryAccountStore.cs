@@ -8,9 +8,10 @@ namespace Threshold.Core.Tests.Doubles;
 /// <summary>
 /// Accounts for sign-in tests: found by id or normalised identifier, handed out as copies
 /// (so a flow's own changes to an account object never reach the store by accident).
-/// Only the reads and writes sign-in uses are supported.
+/// Only the reads and writes sign-in uses are supported. Messages recorded with an event go to
+/// <see cref="Messages"/>, the event to <paramref name="events"/> (as the database writes both at once).
 /// </summary>
-public sealed class InMemoryAccountStore : IAccountStore
+public sealed class InMemoryAccountStore(RecordingEventLog? events = null) : IAccountStore
 {
     private readonly Dictionary<Guid, Account> _accounts = new();
 
@@ -67,8 +68,12 @@ public sealed class InMemoryAccountStore : IAccountStore
     public Task<IReadOnlyList<Account>> FindByConfirmedPhoneAsync(string e164, CancellationToken ct = default) => throw new NotSupportedException();
     public Task<bool> TryCreateAsync(Account account, EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent,
         CancellationToken ct = default) => throw new NotSupportedException();
-    public Task RecordAsync(IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default) =>
-        throw new NotSupportedException();
+    public Task RecordAsync(IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
+    {
+        if (events is null) throw new NotSupportedException("Give the store an event log to record messages with events.");
+        Messages.AddRange(messages);
+        return events.RecordAsync(securityEvent, ct);
+    }
     public Task ChangePasswordAsync(Guid accountId, string passwordHash, DateTimeOffset at, Guid? keepSessionId, bool endOtherSessions, PasswordHistoryEntry? retired,
         int historyLength, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default) =>
         throw new NotSupportedException();

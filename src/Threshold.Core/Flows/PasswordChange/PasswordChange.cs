@@ -20,15 +20,15 @@ public sealed record PasswordChangeResult(IReadOnlyList<FieldProblem> Problems, 
 /// <summary>
 /// Changing a password needs the current one (ASVS 6.2.3). Afterwards every other session
 /// ends unless the owner chose to keep them (ASVS 7.4.3 lets the user choose), remembered
-/// devices must pass the second step again (the security stamp changes), and the owner is
-/// told by email, in case it was not them.
+/// devices must pass the second step again (the security stamp changes), and every verified
+/// contact of the owner is told, in case it was not them.
 /// </summary>
 public sealed class PasswordChange(
     IAccountStore accounts,
     IPasswordHasher<Account> hasher,
     PasswordPolicy policy,
     PasswordReuse reuse,
-    MessageComposer messages,
+    SecurityNotices notices,
     OutboxSignal outboxSignal,
     IOptions<PasswordSettings> settings,
     TimeProvider clock)
@@ -55,7 +55,7 @@ public sealed class PasswordChange(
         if (problems.Count > 0) return new(problems, reference);
 
         var now = clock.GetUtcNow();
-        var notice = messages.PasswordChanged(account.Email!, account.UserName!, now, reference);
+        var outgoing = notices.PasswordChanged(account, request.Client, now, reference);
         var retired = new PasswordHistoryEntry
         {
             Id = Guid.NewGuid(),
@@ -65,7 +65,7 @@ public sealed class PasswordChange(
             ReplacedByOwner = true,
         };
         await accounts.ChangePasswordAsync(account.Id, hasher.HashPassword(account, request.NewPassword!), now, request.CurrentSessionId,
-            request.SignOutOtherSessions, retired, settings.Value.HistoryLength, [notice], SecurityEvent.Of(SecurityEventKind.PasswordChanged, now, request.Client, reference, account.Id, account.UserName,
+            request.SignOutOtherSessions, retired, settings.Value.HistoryLength, outgoing, SecurityEvent.Of(SecurityEventKind.PasswordChanged, now, request.Client, reference, account.Id, account.UserName,
                 request.SignOutOtherSessions ? "other_sessions_ended" : "other_sessions_kept"), ct);
         outboxSignal.Notify();
         return new([], reference);

@@ -27,7 +27,8 @@ public interface IRecoveryStore
     /// Uses the ticket and sets the new password in one transaction: only if the ticket is
     /// unused and the account's security stamp still matches. Ends every session of the
     /// account, keeps the old password in the history, marks the address confirmed when
-    /// the ticket came by email, and writes the notifications and event. False when the
+    /// the ticket came by email, lifts the ban on the old password that "This wasn't me" set
+    /// (Account.PasswordResetRequired), and writes the notifications and event. False when the
     /// ticket was used or voided meanwhile (nothing is written then).
     /// </summary>
     Task<bool> TryCompleteAsync(ResetTicket ticket, string newPasswordHash, DateTimeOffset at, PasswordHistoryEntry retired, int historyLength,

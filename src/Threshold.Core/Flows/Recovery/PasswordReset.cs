@@ -27,6 +27,7 @@ public sealed class PasswordReset(
     PasswordPolicy policy,
     PasswordReuse reuse,
     MessageComposer messages,
+    SecurityNotices notices,
     OutboxSignal outboxSignal,
     IOptions<RecoveryOptions> recoveryOptions,
     IOptions<PasswordSettings> passwordSettings,
@@ -130,15 +131,13 @@ public sealed class PasswordReset(
             return new(ResetStatus.Valid, [new("NewPassword", "password.reused")], reference);
 
         var now = clock.GetUtcNow();
-        var notices = new List<OutboxMessage>();
-        if (account.Email is not null) notices.Add(messages.PasswordChanged(account.Email, account.UserName!, now, reference));
-        if (account is { PhoneNumberConfirmed: true, PhoneNumber: { } phone }) notices.Add(messages.PasswordChangedSms(phone, reference));
+        var outgoing = notices.PasswordChanged(account, client, now, reference);
         var retired = new PasswordHistoryEntry
         {
             Id = Guid.NewGuid(), AccountId = account.Id, PasswordHash = account.PasswordHash ?? "", ReplacedAt = now, ReplacedByOwner = false,
         };
         var done = await tickets.TryCompleteAsync(ticket, hasher.HashPassword(account, newPassword!), now, retired,
-            passwordSettings.Value.HistoryLength, notices, SecurityEvent.Of(SecurityEventKind.PasswordReset, now, client, reference, account.Id, account.UserName, ticket.Channel.ToString().ToLowerInvariant()), ct);
+            passwordSettings.Value.HistoryLength, outgoing, SecurityEvent.Of(SecurityEventKind.PasswordReset, now, client, reference, account.Id, account.UserName, ticket.Channel.ToString().ToLowerInvariant()), ct);
         if (!done) return new(ResetStatus.Used, [], reference);
         outboxSignal.Notify();
         return new(ResetStatus.Valid, [], reference);

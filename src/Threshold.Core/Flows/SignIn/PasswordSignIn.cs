@@ -11,7 +11,18 @@ namespace Threshold.Core.Flows.SignIn;
 /// <param name="Remembered">The "remember this device" cookie's content, when the browser sent a valid one.</param>
 public sealed record PasswordSignInRequest(string? Identifier, string? Password, ClientInfo Client, RememberedDevice? Remembered = null);
 
-public enum SignInOutcome { Succeeded, InvalidCredentials, MissingInput }
+public enum SignInOutcome
+{
+    Succeeded,
+    InvalidCredentials,
+    MissingInput,
+    /// <summary>
+    /// The password was right, but the owner reported "This wasn't me": it no longer signs in
+    /// until a reset sets a new one. Only ever said after the right password, so it tells
+    /// nothing to someone who does not know it.
+    /// </summary>
+    PasswordResetRequired,
+}
 
 public sealed record PasswordSignInResult(SignInOutcome Outcome, Account? Account, string ReferenceCode, IReadOnlyList<FieldProblem> Problems,
     PasswordHint? Hint = null, TwoFactorState? Factors = null, bool NeedsSecondStep = false, bool MustEnrol = false)
@@ -33,6 +44,7 @@ public sealed class PasswordSignIn(
     DummyPasswordHash dummy,
     FailedPasswordDiagnosis diagnosis,
     ISecurityEventLog events,
+    SignInRecorder signIns,
     TwoFactorMethods twoFactor,
     IOptions<PasswordSettings> passwordOptions,
     IOptions<TwoFactorOptions> twoFactorOptions,
@@ -92,13 +104,21 @@ public sealed class PasswordSignIn(
     /// </summary>
     private async Task<PasswordSignInResult> AcceptedAsync(Account account, PasswordSignInRequest request, string reference, string? reason, CancellationToken ct)
     {
+        if (account.PasswordResetRequired)
+        {
+            await RecordAsync(SecurityEventKind.SignInFailed, account.Id, request, reference, "password_reset_required", ct);
+            return new(SignInOutcome.PasswordResetRequired, null, reference, []);
+        }
         var factors = await twoFactor.ForAccountAsync(account, ct);
         var remembered = factors.IsOn && request.Remembered?.Covers(account, clock.GetUtcNow()) == true;
         var needsSecondStep = factors.IsOn && !remembered;
         // The reason names the method ("password", "password+remembered_device"), or the accepted typo.
         var method = remembered ? "password+remembered_device" : "password";
-        await RecordAsync(needsSecondStep ? SecurityEventKind.SecondFactorRequired : SecurityEventKind.SignInSucceeded, account.Id, request, reference,
-            reason ?? method, ct);
+        if (needsSecondStep)
+            await RecordAsync(SecurityEventKind.SecondFactorRequired, account.Id, request, reference, reason ?? method, ct);
+        else
+            await signIns.RecordAsync(account, SecurityEvent.Of(SecurityEventKind.SignInSucceeded, clock.GetUtcNow(), request.Client, reference, account.Id,
+                request.Identifier, reason ?? method), request.Client, ct);
         return new(SignInOutcome.Succeeded, account, reference, [], Factors: factors, NeedsSecondStep: needsSecondStep,
             MustEnrol: !factors.IsOn && twoFactorOptions.Value.Required == TwoFactorRequirement.All);
     }

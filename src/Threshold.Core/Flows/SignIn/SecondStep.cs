@@ -36,6 +36,7 @@ public sealed class SecondStep(
     OutOfBandCodes codes,
     BackupCodeSet backupCodes,
     ISecurityEventLog events,
+    SignInRecorder signIns,
     IOptions<TwoFactorOptions> options,
     TimeProvider clock)
 {
@@ -151,9 +152,13 @@ public sealed class SecondStep(
     {
         if (!await pendingStore.TryDeleteAsync(context.Pending.Id, ct)) return new(SecondStepOutcome.Expired, reference);
         if (context.Account.SecondFactorFailures > 0) await factors.ClearSecondFactorFailuresAsync(context.Account.Id, ct);
-        var kindOfEvent = context.Pending.Purpose == PendingSignInPurpose.Reauthenticate ? SecurityEventKind.Reauthenticated : SecurityEventKind.SignInSucceeded;
-        await events.RecordAsync(SecurityEvent.Of(kindOfEvent, clock.GetUtcNow(), client, reference, context.Account.Id, context.Account.UserName,
-            "password+" + kind.Code()), ct);
+        // Re-authentication proves the owner again inside a session; it is not a new sign-in to be told about.
+        if (context.Pending.Purpose == PendingSignInPurpose.Reauthenticate)
+            await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.Reauthenticated, clock.GetUtcNow(), client, reference, context.Account.Id,
+                context.Account.UserName, "password+" + kind.Code()), ct);
+        else
+            await signIns.RecordAsync(context.Account, SecurityEvent.Of(SecurityEventKind.SignInSucceeded, clock.GetUtcNow(), client, reference,
+                context.Account.Id, context.Account.UserName, "password+" + kind.Code()), client, ct);
         return new(SecondStepOutcome.Succeeded, reference, Completed: context.Pending);
     }
 

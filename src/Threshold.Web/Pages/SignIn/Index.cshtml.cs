@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
@@ -21,6 +22,7 @@ public sealed class SignInModel(
     PasskeyCeremonies passkeys,
     IFactorStore factors,
     ISecurityEventLog events,
+    SignInRecorder signIns,
     TimeProvider clock,
     IStringLocalizer<SharedResource> text) : FormPage(text)
 {
@@ -78,8 +80,19 @@ public sealed class SignInModel(
                 await factors.UpdatePasskeyAsync(account.Id, assertion.Passkey, ct);
             }
         }
-        await events.RecordAsync(SecurityEvent.Of(account is null ? SecurityEventKind.SignInFailed : SecurityEventKind.SignInSucceeded,
-            clock.GetUtcNow(), HttpContext.Client(), reference, account?.Id, account?.UserName, "passkey"), ct);
+        if (account is { PasswordResetRequired: true })
+        {
+            // After "This wasn't me" a passkey waits for the new password too: the intruder may have added it.
+            await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.SignInFailed, clock.GetUtcNow(), HttpContext.Client(), reference, account.Id,
+                account.UserName, "password_reset_required"), ct);
+            return NewPasswordNeeded(reference);
+        }
+        if (account is null)
+            await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.SignInFailed, clock.GetUtcNow(), HttpContext.Client(), reference, null, null,
+                "passkey"), ct);
+        else
+            await signIns.RecordAsync(account, SecurityEvent.Of(SecurityEventKind.SignInSucceeded, clock.GetUtcNow(), HttpContext.Client(), reference,
+                account.Id, account.UserName, "passkey"), HttpContext.Client(), ct);
         if (account is null)
         {
             Summary = Text["That passkey could not sign you in. Try again, or sign in with your password."];
@@ -98,6 +111,7 @@ public sealed class SignInModel(
     private IActionResult Refused(ProtectedSignInResult guarded)
     {
         var result = guarded.SignIn;
+        if (result?.Outcome == SignInOutcome.PasswordResetRequired) return NewPasswordNeeded(result.ReferenceCode);
         Reference = guarded.ReferenceCode;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         if (result is not null)
@@ -118,6 +132,18 @@ public sealed class SignInModel(
         }
         else if (wait is { } pause)
             Summary = (Summary is null ? "" : Summary + " ") + Text["Too many sign-in attempts have failed. You can try again in {0}. If you forgot your password, use \"Forgot password?\".", TooSoon.Answer(this, Text, pause)];
+        return Page();
+    }
+
+    /// <summary>
+    /// The owner said "This wasn't me": only a new password (by the link sent, or "Forgot password?")
+    /// opens the account again. Shown only after the right password (or passkey).
+    /// </summary>
+    private PageResult NewPasswordNeeded(string reference)
+    {
+        Summary = Text["This account needs a new password before anyone can sign in to it. Use the link we sent to your email address, or choose \"Forgot password?\" to get a new one."];
+        Reference = reference;
+        Response.StatusCode = StatusCodes.Status403Forbidden;
         return Page();
     }
 
