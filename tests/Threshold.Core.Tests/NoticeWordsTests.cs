@@ -14,7 +14,7 @@ public class NoticeWordsTests
     [InlineData("Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0", "Firefox on Linux")]
     [InlineData("Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36", "Samsung Internet on Android")]
     [InlineData("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15", "Safari on macOS")]
-    [InlineData("curl/8.5.0", null)]
+    [InlineData("curl/8.5.0", "curl")]
     [InlineData("", null)]
     [InlineData(null, null)]
     public void Devices_are_named_in_words(string? userAgent, string? expected) =>

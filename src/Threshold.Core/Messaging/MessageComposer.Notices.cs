@@ -67,11 +67,11 @@ public sealed partial class MessageComposer
     }
 
     /// <summary>"Chrome on Windows", "Firefox", "iPhone", or null when nothing is recognised.</summary>
-    public static string? DeviceWords(string? userAgent) => NoticeDeviceWords.Read(userAgent) switch
+    public static string? DeviceWords(string? userAgent) => Sessions.DeviceNames.Read(userAgent) switch
     {
-        ({ } browser, { } system) => Format("NoticeDeviceOn", browser, system),
-        ({ } browser, null) => browser,
-        (null, { } system) => system,
+        { Browser: { } browser, System: { } system } => Format("NoticeDeviceOn", browser, system),
+        { Browser: { } browser } => browser,
+        { System: { } system } => system,
         _ => null,
     };
 

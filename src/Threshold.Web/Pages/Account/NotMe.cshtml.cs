@@ -94,31 +94,10 @@ public sealed class NotMeModel(NotMeReport report, IStringLocalizer<SharedResour
 
     public static string WhenUtc(SecurityEvent entry) => entry.At.UtcDateTime.ToString("d MMMM yyyy, HH:mm", CultureInfo.CurrentCulture) + " UTC";
 
-    /// <summary>"Lisbon, Portugal", "Portugal", "Local network", or null.</summary>
-    public string? Place(SecurityEvent entry)
-    {
-        if (entry.CountryCode == Core.Activity.Locations.GeoPlace.LocalNetwork.CountryCode) return Text["Local network"];
-        string? country = null;
-        if (entry.CountryCode is { } code)
-        {
-            try { country = new RegionInfo(code).EnglishName; }
-            catch (ArgumentException) { country = code; }
-        }
-        return (entry.City, country) switch
-        {
-            ({ } city, { } name) => Text["{0}, {1}", city, name],
-            ({ } city, null) => city,
-            (null, { } name) => name,
-            _ => null,
-        };
-    }
+    /// <summary>"Lisbon, Portugal", "Portugal", "Local network" or "Unknown location", as the login history says it.</summary>
+    public string Place(SecurityEvent entry) =>
+        ActivityText.Place(entry.CountryCode is null ? null : new Core.Activity.Locations.GeoPlace(entry.CountryCode, entry.City), Text);
 
-    /// <summary>"Chrome on Windows", "Firefox", or null.</summary>
-    public string? Device(SecurityEvent entry) => NoticeDeviceWords.Read(entry.UserAgent) switch
-    {
-        ({ } browser, { } system) => Text["{0} on {1}", browser, system],
-        ({ } browser, null) => browser,
-        (null, { } system) => system,
-        _ => null,
-    };
+    /// <summary>"Chrome on Windows" or "Unknown device", as the login history says it.</summary>
+    public string Device(SecurityEvent entry) => ActivityText.Device(Core.Sessions.DeviceNames.Read(entry.UserAgent), Text);
 }
