@@ -21,6 +21,7 @@ try
         "load" => await LoadDriver.RunAsync(options),
         "reset" => await ResetProbe.RunAsync(options),
         "attack" => await AttackBench.RunAsync(options),
+        "history" => await HistoryBench.RunAsync(options),
         _ => throw new ArgumentException($"Unknown mode '{args[0]}'."),
     };
 }
@@ -70,6 +71,10 @@ internal static class Usage
               unknown emails, each from one of A addresses (X-Forwarded-For; the server must trust loopback
               through Network:TrustedProxies), never answering the proof-of-work check. Reports what the
               attack requests met and the legitimate success rate (whole run) and latency (after W s, default 10).
+          Threshold.Bench history [--events N] [--runs R] [--mmdb PATH] [--lookups L]
+              Issue 7: one account with N security events (default 10,000) in a fresh SQLite file; R times
+              (default 200) each, the first and the last page of its login history. With --mmdb, L lookups
+              (default 1,000,000) of random public IPv4 addresses in that location database.
         """;
 }
 

@@ -158,7 +158,6 @@ public sealed class LoginHistory(ISecurityEventLog events)
     private static IReadOnlyList<SignInMethod> Methods(string? reason)
     {
         if (reason == "passkey") return [SignInMethod.Passkey];
-        if (reason == "email_link") return [SignInMethod.EmailLink];
         // "accepted_caps_lock" and the like: a password accepted with a typo corrected.
         if (reason is null || !reason.StartsWith("password", StringComparison.Ordinal)) return [SignInMethod.Password];
         var plus = reason.IndexOf('+');

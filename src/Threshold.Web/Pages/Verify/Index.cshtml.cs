@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Threshold.Core.Activity;
 using Threshold.Core.Errors;
 using Threshold.Core.Flows.Verification;
 using Microsoft.Extensions.Options;
@@ -11,8 +10,7 @@ using Threshold.Web.Pages.Register;
 namespace Threshold.Web.Pages.Verify;
 
 /// <summary>GET shows what the link is for and changes nothing; the button (POST) uses it.</summary>
-public sealed class VerifyModel(EmailVerificationFlow flow, TwoFactorMethods twoFactor, IOptions<TwoFactorOptions> twoFactorOptions, IConfiguration config,
-    SignInRecorder signIns, TimeProvider clock)
+public sealed class VerifyModel(EmailVerificationFlow flow, TwoFactorMethods twoFactor, IOptions<TwoFactorOptions> twoFactorOptions, IConfiguration config)
     : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Token { get; set; }
@@ -43,9 +41,6 @@ public sealed class VerifyModel(EmailVerificationFlow flow, TwoFactorMethods two
         if (result.SameBrowser && !(await twoFactor.ForAccountAsync(result.Account!, ct)).IsOn)
         {
             var mustEnrol = twoFactorOptions.Value.Required == TwoFactorRequirement.All;
-            // The link signs this browser in: it belongs in the login history like any other way in.
-            await signIns.RecordAsync(result.Account!, SecurityEvent.Of(SecurityEventKind.SignInSucceeded, clock.GetUtcNow(), HttpContext.Client(),
-                ReferenceCode.New(), result.Account!.Id, result.Account.UserName, "email_link"), HttpContext.Client(), ct);
             return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, result.Account!, persistent: false, ReturnUrl.Default, mustEnrol, ct));
         }
         Confirmed = true;
