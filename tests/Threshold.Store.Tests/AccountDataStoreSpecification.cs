@@ -1,7 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Defense;
@@ -13,11 +12,8 @@ using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Messaging;
 using Threshold.Core.Passwords;
-using Threshold.Core.Secrets;
 using Threshold.Core.Sessions;
 using Threshold.Core.Support;
-using Threshold.Store.Postgres;
-using Threshold.Store.Sqlite;
 using Xunit;
 
 namespace Threshold.Store.Tests;
@@ -25,38 +21,12 @@ namespace Threshold.Store.Tests;
 /// <summary>
 /// What every database provider must do for "Your data" (<see cref="EfAccountDataStore"/>): deleting an
 /// account removes every row that refers to it, in one transaction, and keeps the notice, the audit
-/// event and the support requests. Set up like <see cref="StoreSpecification"/>: a fresh, migrated
+/// event and the support requests. Set up by <see cref="DatabaseSpecification"/>: a fresh, migrated
 /// database per test, every read through a new context.
 /// </summary>
-public abstract class AccountDataStoreSpecification : IAsyncLifetime
+public abstract class AccountDataStoreSpecification(TestDatabase database) : DatabaseSpecification(database)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
-
-    private string? _connectionString;
-    private DbContextOptions<ThresholdDbContext>? _options;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    protected abstract string NewDatabase();
-    protected abstract void UseProvider(DbContextOptionsBuilder builder, string connectionString);
-    protected abstract ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options);
-
-    public async ValueTask InitializeAsync()
-    {
-        _connectionString = NewDatabase();
-        var builder = new DbContextOptionsBuilder<ThresholdDbContext>();
-        UseProvider(builder, _connectionString);
-        _options = builder.Options;
-        await using var db = NewContext();
-        await db.Database.MigrateAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        if (_connectionString is not null && _options is not null)
-            await RemoveDatabaseAsync(_connectionString, _options);
-    }
 
     // ---------------------------------------------------------------- deletion
 
@@ -126,7 +96,7 @@ public abstract class AccountDataStoreSpecification : IAsyncLifetime
         var alice = await SeedAsync("alice");
         Assert.True(await Data(s => s.DeleteAccountAsync(alice.Account.Id, [], NewEvent(alice.Account.Id, SecurityEventKind.AccountDeleted), Ct)));
 
-        var again = NewAccount("alice");
+        var again = TestRows.Account("alice", T0);
         var verification = new EmailVerification
         {
             Id = Guid.NewGuid(), AccountId = again.Id, TokenHash = NewHash(), NormalizedEmail = again.NormalizedEmail!, CreatedAt = T0, ExpiresAt = T0.AddDays(1),
@@ -183,7 +153,7 @@ public abstract class AccountDataStoreSpecification : IAsyncLifetime
     /// <summary>An account with a row in every table that can belong to one.</summary>
     private async Task<Seeded> SeedAsync(string username)
     {
-        var account = NewAccount(username);
+        var account = TestRows.Account(username, T0);
         var id = account.Id;
         var request = NewRequest(id, T0);
         var securityEvent = NewEvent(id, SecurityEventKind.SignInSucceeded);
@@ -259,29 +229,7 @@ public abstract class AccountDataStoreSpecification : IAsyncLifetime
         return set.Provider.Execute<int>(Expression.Call(typeof(Queryable), nameof(Queryable.Count), [entity], set.Expression, Expression.Quote(lambda)));
     }
 
-    private ThresholdDbContext NewContext() => new(_options ?? throw new InvalidOperationException("The database was not set up."));
-
-    private async Task<T> With<T>(Func<ThresholdDbContext, Task<T>> action)
-    {
-        await using var db = NewContext();
-        return await action(db);
-    }
-
-    private async Task With(Func<ThresholdDbContext, Task> action)
-    {
-        await using var db = NewContext();
-        await action(db);
-    }
-
     private Task<T> Data<T>(Func<EfAccountDataStore, Task<T>> action) => With(db => action(new EfAccountDataStore(db)));
-
-    private static Account NewAccount(string username) => new()
-    {
-        Id = Guid.NewGuid(), UserName = username, NormalizedUserName = Identifiers.Normalize(username),
-        Email = username + "@example.com", NormalizedEmail = Identifiers.Normalize(username + "@example.com"), EmailConfirmed = true,
-        PasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$" + NewHash(), SecurityStamp = Guid.NewGuid().ToString("N"),
-        ConcurrencyStamp = Guid.NewGuid().ToString("N"), CreatedAt = T0,
-    };
 
     private static SupportRequest NewRequest(Guid accountId, DateTimeOffset at) => new()
     {
@@ -289,60 +237,13 @@ public abstract class AccountDataStoreSpecification : IAsyncLifetime
         Description = "Not me", EventReference = ReferenceCode.New(),
     };
 
-    private static OutboxMessage NewMessage(string to) => new()
-    {
-        Id = Guid.NewGuid(), Channel = MessageChannel.Email, Template = "account-deleted", To = to, Subject = "Subject",
-        TextBody = "Text " + Guid.NewGuid().ToString("N"), ReferenceCode = ReferenceCode.New(), CreatedAt = T0, NextAttemptAt = T0,
-    };
+    private static OutboxMessage NewMessage(string to) => TestRows.Message(MessageChannel.Email, "account-deleted", to, T0);
 
-    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind) => new()
-    {
-        Id = Guid.NewGuid(), At = T0, Kind = kind, AccountId = accountId, ReferenceCode = ReferenceCode.New(),
-    };
+    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind) => TestRows.Event(accountId, kind, T0);
 
-    private static string NewHash() => SecretToken.Hash(SecretToken.New());
+    private static string NewHash() => TestRows.Hash();
 }
 
-/// <summary>The account data store specification on SQLite: one temp file per test.</summary>
-public sealed class SqliteAccountDataStoreSpecification : AccountDataStoreSpecification
-{
-    private string? _path;
-
-    protected override string NewDatabase()
-    {
-        _path = Path.Combine(Path.GetTempPath(), $"threshold-data-{Guid.NewGuid():N}.db");
-        return $"Data Source={_path};Pooling=False";
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => SqliteProvider.Use(builder, connectionString);
-
-    protected override ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        if (_path is not null)
-            foreach (var file in new[] { _path, _path + "-journal", _path + "-wal", _path + "-shm" })
-                File.Delete(file);
-        return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>The account data store specification on PostgreSQL (THRESHOLD_TEST_POSTGRES): one new database per test.</summary>
-public sealed class PostgresAccountDataStoreSpecification : AccountDataStoreSpecification
-{
-    protected override string NewDatabase()
-    {
-        var server = Environment.GetEnvironmentVariable(PostgresStoreSpecification.Variable);
-        if (string.IsNullOrWhiteSpace(server))
-            throw new InvalidOperationException(
-                $"{PostgresStoreSpecification.Variable} is not set, so the PostgreSQL store tests cannot run. Run the tests with scripts/test.sh, " +
-                "which starts a throw-away PostgreSQL server and sets it.");
-        return new NpgsqlConnectionStringBuilder(server) { Database = $"threshold_data_{Guid.NewGuid():N}" }.ConnectionString;
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => PostgresProvider.Use(builder, connectionString);
-
-    protected override async ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        await using var db = new ThresholdDbContext(options);
-        await db.Database.EnsureDeletedAsync();
-    }
-}
+// The specification on each provider: a temp SQLite file, or a new database on THRESHOLD_TEST_POSTGRES.
+public sealed class SqliteAccountDataStoreSpecification() : AccountDataStoreSpecification(new SqliteTestDatabase("data"));
+public sealed class PostgresAccountDataStoreSpecification() : AccountDataStoreSpecification(new PostgresTestDatabase("data"));

@@ -1,19 +1,14 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
-using Threshold.Core.Errors;
 using Threshold.Core.Factors;
 using Threshold.Core.Factors.BackupCodes;
 using Threshold.Core.Factors.OutOfBandCode;
 using Threshold.Core.Factors.Totp;
 using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Messaging;
-using Threshold.Core.Secrets;
 using Threshold.Core.Sessions;
-using Threshold.Store.Postgres;
-using Threshold.Store.Sqlite;
 using Xunit;
 
 namespace Threshold.Store.Tests;
@@ -21,39 +16,12 @@ namespace Threshold.Store.Tests;
 /// <summary>
 /// What every database provider must do for two-step sign-in: <see cref="EfFactorStore"/>,
 /// <see cref="EfPendingSignInStore"/> and the passkey state of <see cref="EfSessionStore"/>.
-/// Set up like <see cref="StoreSpecification"/>: a fresh, migrated database per test, every
+/// Set up by <see cref="DatabaseSpecification"/>: a fresh, migrated database per test, every
 /// read through a new context; the derived classes below pick SQLite or PostgreSQL.
 /// </summary>
-public abstract class FactorStoreSpecification : IAsyncLifetime
+public abstract class FactorStoreSpecification(TestDatabase database) : DatabaseSpecification(database)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
-
-    private string? _connectionString;
-    private DbContextOptions<ThresholdDbContext>? _options;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    protected abstract string NewDatabase();
-    protected abstract void UseProvider(DbContextOptionsBuilder builder, string connectionString);
-    protected abstract ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options);
-    protected abstract TimeSpan TimeResolution { get; }
-
-    public async ValueTask InitializeAsync()
-    {
-        _connectionString = NewDatabase();
-        var builder = new DbContextOptionsBuilder<ThresholdDbContext>();
-        UseProvider(builder, _connectionString);
-        _options = builder.Options;
-        await using var db = NewContext();
-        await db.Database.MigrateAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        if (_connectionString is not null && _options is not null)
-            await RemoveDatabaseAsync(_connectionString, _options);
-    }
 
     // ------------------------------------------------------------------ TOTP
 
@@ -715,20 +683,6 @@ public abstract class FactorStoreSpecification : IAsyncLifetime
 
     // ------------------------------------------------------------------ helpers
 
-    private ThresholdDbContext NewContext() => new(_options ?? throw new InvalidOperationException("The database was not set up."));
-
-    private async Task<T> With<T>(Func<ThresholdDbContext, Task<T>> action)
-    {
-        await using var db = NewContext();
-        return await action(db);
-    }
-
-    private async Task With(Func<ThresholdDbContext, Task> action)
-    {
-        await using var db = NewContext();
-        await action(db);
-    }
-
     private Task<T> Factors<T>(Func<EfFactorStore, Task<T>> action) => With(db => action(new EfFactorStore(db)));
     private Task Factors(Func<EfFactorStore, Task> action) => With(db => action(new EfFactorStore(db)));
     private Task<T> Pending<T>(Func<EfPendingSignInStore, Task<T>> action) => With(db => action(new EfPendingSignInStore(db)));
@@ -762,21 +716,8 @@ public abstract class FactorStoreSpecification : IAsyncLifetime
 
     private async Task<Account> NewAccountAsync(string username)
     {
-        var email = username + "@example.com";
-        var account = new Account
-        {
-            Id = Guid.NewGuid(),
-            UserName = username,
-            NormalizedUserName = Identifiers.Normalize(username),
-            Email = email,
-            NormalizedEmail = Identifiers.Normalize(email),
-            EmailConfirmed = true,
-            PasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$" + NewHash(),
-            SecurityStamp = Guid.NewGuid().ToString("N"),
-            ConcurrencyStamp = Guid.NewGuid().ToString("N"),
-            CreatedAt = T0.AddDays(-100),
-        };
-        await With(async db => { db.Users.Add(account); await db.SaveChangesAsync(Ct); });
+        var account = TestRows.Account(username, T0.AddDays(-100));
+        await AddAsync(account);
         return account;
     }
 
@@ -827,72 +768,14 @@ public abstract class FactorStoreSpecification : IAsyncLifetime
         return new([NewMessage("alice@example.com")], clash);
     }
 
-    private static OutboxMessage NewMessage(string to) => new()
-    {
-        Id = Guid.NewGuid(), Channel = MessageChannel.Email, Template = "security-changed", To = to, Subject = "Subject",
-        TextBody = "Text " + Guid.NewGuid().ToString("N"), ReferenceCode = ReferenceCode.New(), CreatedAt = T0, NextAttemptAt = T0,
-    };
+    private static OutboxMessage NewMessage(string to) => TestRows.Message(MessageChannel.Email, "security-changed", to, T0);
 
-    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind) => new()
-    {
-        Id = Guid.NewGuid(), At = T0, Kind = kind, AccountId = accountId, ReferenceCode = ReferenceCode.New(),
-    };
+    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind) => TestRows.Event(accountId, kind, T0);
 
-    private static string NewHash() => SecretToken.Hash(SecretToken.New());
+    private static string NewHash() => TestRows.Hash();
 
-    private void AssertInstant(DateTimeOffset expected, DateTimeOffset? actual)
-    {
-        Assert.NotNull(actual);
-        Assert.Equal(TimeSpan.Zero, actual.Value.Offset);
-        var ticks = expected.UtcTicks - expected.UtcTicks % TimeResolution.Ticks;
-        Assert.Equal(new DateTimeOffset(ticks, TimeSpan.Zero), actual.Value);
-    }
 }
 
-/// <summary>The factor store specification on SQLite: one temp file per test.</summary>
-public sealed class SqliteFactorStoreSpecification : FactorStoreSpecification
-{
-    private string? _path;
-
-    protected override TimeSpan TimeResolution => TimeSpan.FromTicks(1);
-
-    protected override string NewDatabase()
-    {
-        _path = Path.Combine(Path.GetTempPath(), $"threshold-factors-{Guid.NewGuid():N}.db");
-        return $"Data Source={_path};Pooling=False";
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => SqliteProvider.Use(builder, connectionString);
-
-    protected override ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        if (_path is not null)
-            foreach (var file in new[] { _path, _path + "-journal", _path + "-wal", _path + "-shm" })
-                File.Delete(file);
-        return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>The factor store specification on PostgreSQL (THRESHOLD_TEST_POSTGRES): one new database per test.</summary>
-public sealed class PostgresFactorStoreSpecification : FactorStoreSpecification
-{
-    protected override TimeSpan TimeResolution => TimeSpan.FromMicroseconds(1);
-
-    protected override string NewDatabase()
-    {
-        var server = Environment.GetEnvironmentVariable(PostgresStoreSpecification.Variable);
-        if (string.IsNullOrWhiteSpace(server))
-            throw new InvalidOperationException(
-                $"{PostgresStoreSpecification.Variable} is not set, so the PostgreSQL store tests cannot run. Run the tests with scripts/test.sh, " +
-                "which starts a throw-away PostgreSQL server and sets it.");
-        return new NpgsqlConnectionStringBuilder(server) { Database = $"threshold_factors_{Guid.NewGuid():N}" }.ConnectionString;
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => PostgresProvider.Use(builder, connectionString);
-
-    protected override async ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        await using var db = new ThresholdDbContext(options);
-        await db.Database.EnsureDeletedAsync();
-    }
-}
+// The specification on each provider: a temp SQLite file, or a new database on THRESHOLD_TEST_POSTGRES.
+public sealed class SqliteFactorStoreSpecification() : FactorStoreSpecification(new SqliteTestDatabase("factors"));
+public sealed class PostgresFactorStoreSpecification() : FactorStoreSpecification(new PostgresTestDatabase("factors"));

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Activity.NotMe;
@@ -7,11 +6,8 @@ using Threshold.Core.Errors;
 using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Messaging;
-using Threshold.Core.Secrets;
 using Threshold.Core.Sessions;
 using Threshold.Core.Support;
-using Threshold.Store.Postgres;
-using Threshold.Store.Sqlite;
 using Xunit;
 
 namespace Threshold.Store.Tests;
@@ -20,35 +16,9 @@ namespace Threshold.Store.Tests;
 /// What every database provider must do for <see cref="EfNotMeStore"/>: securing an account after
 /// "This wasn't me" is one transaction, and one entry is reported at most once, even in parallel.
 /// </summary>
-public abstract class NotMeStoreSpecification : IAsyncLifetime
+public abstract class NotMeStoreSpecification(TestDatabase database) : DatabaseSpecification(database)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
-
-    private string? _connectionString;
-    private DbContextOptions<ThresholdDbContext>? _options;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    protected abstract string NewDatabase();
-    protected abstract void UseProvider(DbContextOptionsBuilder builder, string connectionString);
-    protected abstract ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options);
-
-    public async ValueTask InitializeAsync()
-    {
-        _connectionString = NewDatabase();
-        var builder = new DbContextOptionsBuilder<ThresholdDbContext>();
-        UseProvider(builder, _connectionString);
-        _options = builder.Options;
-        await using var db = NewContext();
-        await db.Database.MigrateAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        if (_connectionString is not null && _options is not null)
-            await RemoveDatabaseAsync(_connectionString, _options);
-    }
 
     [Fact]
     public async Task Securing_ends_every_session_and_pending_sign_in_rotates_the_stamp_and_writes_everything_at_once()
@@ -130,20 +100,6 @@ public abstract class NotMeStoreSpecification : IAsyncLifetime
 
     // ------------------------------------------------------------------ helpers
 
-    private ThresholdDbContext NewContext() => new(_options ?? throw new InvalidOperationException("The database was not set up."));
-
-    private async Task<T> With<T>(Func<ThresholdDbContext, Task<T>> action)
-    {
-        await using var db = NewContext();
-        return await action(db);
-    }
-
-    private async Task With(Func<ThresholdDbContext, Task> action)
-    {
-        await using var db = NewContext();
-        await action(db);
-    }
-
     private Task<T> NotMe<T>(Func<EfNotMeStore, Task<T>> action) => With(db => action(new EfNotMeStore(db)));
 
     private Task AddSessionsAndPendingAsync(params Account[] accounts) => With(async db =>
@@ -165,14 +121,8 @@ public abstract class NotMeStoreSpecification : IAsyncLifetime
 
     private async Task<Account> NewAccountAsync(string username)
     {
-        var email = username + "@example.com";
-        var account = new Account
-        {
-            Id = Guid.NewGuid(), UserName = username, NormalizedUserName = Identifiers.Normalize(username), Email = email,
-            NormalizedEmail = Identifiers.Normalize(email), EmailConfirmed = true, PasswordHash = "$argon2id$" + NewHash(),
-            SecurityStamp = Guid.NewGuid().ToString("N"), ConcurrencyStamp = Guid.NewGuid().ToString("N"), CreatedAt = T0.AddDays(-100),
-        };
-        await With(async db => { db.Users.Add(account); await db.SaveChangesAsync(Ct); });
+        var account = TestRows.Account(username, T0.AddDays(-100));
+        await AddAsync(account);
         return account;
     }
 
@@ -203,49 +153,9 @@ public abstract class NotMeStoreSpecification : IAsyncLifetime
             });
     }
 
-    private static string NewHash() => SecretToken.Hash(SecretToken.New());
+    private static string NewHash() => TestRows.Hash();
 }
 
-/// <summary>The not-me store specification on SQLite: one temp file per test.</summary>
-public sealed class SqliteNotMeStoreSpecification : NotMeStoreSpecification
-{
-    private string? _path;
-
-    protected override string NewDatabase()
-    {
-        _path = Path.Combine(Path.GetTempPath(), $"threshold-notme-{Guid.NewGuid():N}.db");
-        return $"Data Source={_path};Pooling=False";
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => SqliteProvider.Use(builder, connectionString);
-
-    protected override ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        if (_path is not null)
-            foreach (var file in new[] { _path, _path + "-journal", _path + "-wal", _path + "-shm" })
-                File.Delete(file);
-        return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>The not-me store specification on PostgreSQL (THRESHOLD_TEST_POSTGRES): one new database per test.</summary>
-public sealed class PostgresNotMeStoreSpecification : NotMeStoreSpecification
-{
-    protected override string NewDatabase()
-    {
-        var server = Environment.GetEnvironmentVariable(PostgresStoreSpecification.Variable);
-        if (string.IsNullOrWhiteSpace(server))
-            throw new InvalidOperationException(
-                $"{PostgresStoreSpecification.Variable} is not set, so the PostgreSQL store tests cannot run. Run the tests with scripts/test.sh, " +
-                "which starts a throw-away PostgreSQL server and sets it.");
-        return new NpgsqlConnectionStringBuilder(server) { Database = $"threshold_notme_{Guid.NewGuid():N}" }.ConnectionString;
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => PostgresProvider.Use(builder, connectionString);
-
-    protected override async ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        await using var db = new ThresholdDbContext(options);
-        await db.Database.EnsureDeletedAsync();
-    }
-}
+// The specification on each provider: a temp SQLite file, or a new database on THRESHOLD_TEST_POSTGRES.
+public sealed class SqliteNotMeStoreSpecification() : NotMeStoreSpecification(new SqliteTestDatabase("notme"));
+public sealed class PostgresNotMeStoreSpecification() : NotMeStoreSpecification(new PostgresTestDatabase("notme"));

@@ -1,17 +1,12 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
-using Threshold.Core.Errors;
 using Threshold.Core.Factors;
 using Threshold.Core.Factors.BackupCodes;
 using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Messaging;
 using Threshold.Core.Passwords;
-using Threshold.Core.Secrets;
 using Threshold.Core.Sessions;
-using Threshold.Store.Postgres;
-using Threshold.Store.Sqlite;
 using Xunit;
 
 namespace Threshold.Store.Tests;
@@ -20,37 +15,11 @@ namespace Threshold.Store.Tests;
 /// What every database provider must do for recovery info and the password change's session
 /// choice: the recovery email (found only once verified; a change voids reset links already
 /// sent; all or nothing), the phone apart from text-message codes, the text-message alerts
-/// preference, and keeping or ending other sessions. Set up like <see cref="StoreSpecification"/>.
+/// preference, and keeping or ending other sessions. Set up by <see cref="DatabaseSpecification"/>.
 /// </summary>
-public abstract class RecoveryInfoStoreSpecification : IAsyncLifetime
+public abstract class RecoveryInfoStoreSpecification(TestDatabase database) : DatabaseSpecification(database)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
-
-    private string? _connectionString;
-    private DbContextOptions<ThresholdDbContext>? _options;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    protected abstract string NewDatabase();
-    protected abstract void UseProvider(DbContextOptionsBuilder builder, string connectionString);
-    protected abstract ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options);
-
-    public async ValueTask InitializeAsync()
-    {
-        _connectionString = NewDatabase();
-        var builder = new DbContextOptionsBuilder<ThresholdDbContext>();
-        UseProvider(builder, _connectionString);
-        _options = builder.Options;
-        await using var db = NewContext();
-        await db.Database.MigrateAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        if (_connectionString is not null && _options is not null)
-            await RemoveDatabaseAsync(_connectionString, _options);
-    }
 
     // ----------------------------------------------------------- recovery email
 
@@ -251,20 +220,6 @@ public abstract class RecoveryInfoStoreSpecification : IAsyncLifetime
 
     // ------------------------------------------------------------------ helpers
 
-    private ThresholdDbContext NewContext() => new(_options ?? throw new InvalidOperationException("The database was not set up."));
-
-    private async Task<T> With<T>(Func<ThresholdDbContext, Task<T>> action)
-    {
-        await using var db = NewContext();
-        return await action(db);
-    }
-
-    private async Task With(Func<ThresholdDbContext, Task> action)
-    {
-        await using var db = NewContext();
-        await action(db);
-    }
-
     private Task<T> Accounts<T>(Func<EfAccountStore, Task<T>> action) => With(db => action(new EfAccountStore(db)));
     private Task Accounts(Func<EfAccountStore, Task> action) => With(db => action(new EfAccountStore(db)));
     private Task<T> Factors<T>(Func<EfFactorStore, Task<T>> action) => With(db => action(new EfFactorStore(db)));
@@ -276,17 +231,14 @@ public abstract class RecoveryInfoStoreSpecification : IAsyncLifetime
     private async Task<Account> NewAccountAsync(string username, bool emailConfirmed = true, string? phone = null, bool smsCodes = false,
         bool emailCodes = false, bool alerts = false)
     {
-        var email = username + "@example.com";
-        var account = new Account
-        {
-            Id = Guid.NewGuid(), UserName = username, NormalizedUserName = Identifiers.Normalize(username),
-            Email = email, NormalizedEmail = Identifiers.Normalize(email), EmailConfirmed = emailConfirmed,
-            PhoneNumber = phone, PhoneNumberConfirmed = phone is not null, SmsCodesEnabled = smsCodes, EmailCodesEnabled = emailCodes,
-            SecurityAlertsBySms = alerts,
-            PasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$" + NewHash(),
-            SecurityStamp = Guid.NewGuid().ToString("N"), ConcurrencyStamp = Guid.NewGuid().ToString("N"), CreatedAt = T0.AddDays(-100),
-        };
-        await With(async db => { db.Users.Add(account); await db.SaveChangesAsync(Ct); });
+        var account = TestRows.Account(username, T0.AddDays(-100));
+        account.EmailConfirmed = emailConfirmed;
+        account.PhoneNumber = phone;
+        account.PhoneNumberConfirmed = phone is not null;
+        account.SmsCodesEnabled = smsCodes;
+        account.EmailCodesEnabled = emailCodes;
+        account.SecurityAlertsBySms = alerts;
+        await AddAsync(account);
         return account;
     }
 
@@ -336,60 +288,13 @@ public abstract class RecoveryInfoStoreSpecification : IAsyncLifetime
         AuthenticatedAt = T0,
     };
 
-    private static OutboxMessage NewMessage() => new()
-    {
-        Id = Guid.NewGuid(), Channel = MessageChannel.Email, Template = "security-changed", To = "alice@example.com", Subject = "Subject",
-        TextBody = "Text " + Guid.NewGuid().ToString("N"), ReferenceCode = ReferenceCode.New(), CreatedAt = T0, NextAttemptAt = T0,
-    };
+    private static OutboxMessage NewMessage() => TestRows.Message(MessageChannel.Email, "security-changed", "alice@example.com", T0);
 
-    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind) => new()
-    {
-        Id = Guid.NewGuid(), At = T0, Kind = kind, AccountId = accountId, ReferenceCode = ReferenceCode.New(),
-    };
+    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind) => TestRows.Event(accountId, kind, T0);
 
-    private static string NewHash() => SecretToken.Hash(SecretToken.New());
+    private static string NewHash() => TestRows.Hash();
 }
 
-/// <summary>The recovery info specification on SQLite: one temp file per test.</summary>
-public sealed class SqliteRecoveryInfoStoreSpecification : RecoveryInfoStoreSpecification
-{
-    private string? _path;
-
-    protected override string NewDatabase()
-    {
-        _path = Path.Combine(Path.GetTempPath(), $"threshold-recovery-info-{Guid.NewGuid():N}.db");
-        return $"Data Source={_path};Pooling=False";
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => SqliteProvider.Use(builder, connectionString);
-
-    protected override ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        if (_path is not null)
-            foreach (var file in new[] { _path, _path + "-journal", _path + "-wal", _path + "-shm" })
-                File.Delete(file);
-        return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>The recovery info specification on PostgreSQL (THRESHOLD_TEST_POSTGRES): one new database per test.</summary>
-public sealed class PostgresRecoveryInfoStoreSpecification : RecoveryInfoStoreSpecification
-{
-    protected override string NewDatabase()
-    {
-        var server = Environment.GetEnvironmentVariable(PostgresStoreSpecification.Variable);
-        if (string.IsNullOrWhiteSpace(server))
-            throw new InvalidOperationException(
-                $"{PostgresStoreSpecification.Variable} is not set, so the PostgreSQL store tests cannot run. Run the tests with scripts/test.sh, " +
-                "which starts a throw-away PostgreSQL server and sets it.");
-        return new NpgsqlConnectionStringBuilder(server) { Database = $"threshold_recovery_info_{Guid.NewGuid():N}" }.ConnectionString;
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => PostgresProvider.Use(builder, connectionString);
-
-    protected override async ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        await using var db = new ThresholdDbContext(options);
-        await db.Database.EnsureDeletedAsync();
-    }
-}
+// The specification on each provider: a temp SQLite file, or a new database on THRESHOLD_TEST_POSTGRES.
+public sealed class SqliteRecoveryInfoStoreSpecification() : RecoveryInfoStoreSpecification(new SqliteTestDatabase("recovery-info"));
+public sealed class PostgresRecoveryInfoStoreSpecification() : RecoveryInfoStoreSpecification(new PostgresTestDatabase("recovery-info"));

@@ -1,54 +1,22 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
-using Threshold.Core.Errors;
 using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Messaging;
 using Threshold.Core.Passwords;
-using Threshold.Core.Secrets;
 using Threshold.Core.Sessions;
-using Threshold.Store.Postgres;
-using Threshold.Store.Sqlite;
 using Xunit;
 
 namespace Threshold.Store.Tests;
 
 /// <summary>
 /// What every database provider must do for <see cref="EfRecoveryStore"/> ("forgot password"
-/// tickets). Set up like <see cref="StoreSpecification"/>: a fresh, migrated database per test,
+/// tickets). Set up by <see cref="DatabaseSpecification"/>: a fresh, migrated database per test,
 /// every read through a new context; the derived classes below pick SQLite or PostgreSQL.
 /// </summary>
-public abstract class RecoveryStoreSpecification : IAsyncLifetime
+public abstract class RecoveryStoreSpecification(TestDatabase database) : DatabaseSpecification(database)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 14, 15, 9, 26, TimeSpan.Zero);
-
-    private string? _connectionString;
-    private DbContextOptions<ThresholdDbContext>? _options;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    protected abstract string NewDatabase();
-    protected abstract void UseProvider(DbContextOptionsBuilder builder, string connectionString);
-    protected abstract ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options);
-    protected abstract TimeSpan TimeResolution { get; }
-
-    public async ValueTask InitializeAsync()
-    {
-        _connectionString = NewDatabase();
-        var builder = new DbContextOptionsBuilder<ThresholdDbContext>();
-        UseProvider(builder, _connectionString);
-        _options = builder.Options;
-        await using var db = NewContext();
-        await db.Database.MigrateAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        if (_connectionString is not null && _options is not null)
-            await RemoveDatabaseAsync(_connectionString, _options);
-    }
 
     // ------------------------------------------------------------------ tickets
 
@@ -339,20 +307,6 @@ public abstract class RecoveryStoreSpecification : IAsyncLifetime
 
     // ------------------------------------------------------------------ helpers
 
-    private ThresholdDbContext NewContext() => new(_options ?? throw new InvalidOperationException("The database was not set up."));
-
-    private async Task<T> With<T>(Func<ThresholdDbContext, Task<T>> action)
-    {
-        await using var db = NewContext();
-        return await action(db);
-    }
-
-    private async Task With(Func<ThresholdDbContext, Task> action)
-    {
-        await using var db = NewContext();
-        await action(db);
-    }
-
     private Task<T> Recovery<T>(Func<EfRecoveryStore, Task<T>> action) => With(db => action(new EfRecoveryStore(db)));
     private Task Recovery(Func<EfRecoveryStore, Task> action) => With(db => action(new EfRecoveryStore(db)));
 
@@ -373,22 +327,10 @@ public abstract class RecoveryStoreSpecification : IAsyncLifetime
 
     private async Task<Account> NewAccountAsync(string username, bool emailConfirmed = true)
     {
-        var email = username + "@example.com";
-        var account = new Account
-        {
-            Id = Guid.NewGuid(),
-            UserName = username,
-            NormalizedUserName = Identifiers.Normalize(username),
-            Email = email,
-            NormalizedEmail = Identifiers.Normalize(email),
-            EmailConfirmed = emailConfirmed,
-            PasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$" + NewHash(),
-            SecurityStamp = Guid.NewGuid().ToString("N"),
-            ConcurrencyStamp = Guid.NewGuid().ToString("N"),
-            CreatedAt = T0.AddDays(-100),
-            PasswordChangedAt = T0.AddDays(-100),
-        };
-        await With(async db => { db.Users.Add(account); await db.SaveChangesAsync(Ct); });
+        var account = TestRows.Account(username, T0.AddDays(-100));
+        account.EmailConfirmed = emailConfirmed;
+        account.PasswordChangedAt = account.CreatedAt;
+        await AddAsync(account);
         return account;
     }
 
@@ -406,27 +348,9 @@ public abstract class RecoveryStoreSpecification : IAsyncLifetime
         ExpiresAt = at + (channel == MessageChannel.Email ? TimeSpan.FromMinutes(30) : TimeSpan.FromMinutes(10)),
     };
 
-    private static OutboxMessage NewMessage(MessageChannel channel, string template, string to) => new()
-    {
-        Id = Guid.NewGuid(),
-        Channel = channel,
-        Template = template,
-        To = to,
-        Subject = "Subject",
-        TextBody = "Text " + Guid.NewGuid().ToString("N"),
-        ReferenceCode = ReferenceCode.New(),
-        CreatedAt = T0,
-        NextAttemptAt = T0,
-    };
+    private static OutboxMessage NewMessage(MessageChannel channel, string template, string to) => TestRows.Message(channel, template, to, T0);
 
-    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind) => new()
-    {
-        Id = Guid.NewGuid(),
-        At = T0,
-        Kind = kind,
-        AccountId = accountId,
-        ReferenceCode = ReferenceCode.New(),
-    };
+    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind) => TestRows.Event(accountId, kind, T0);
 
     private static PasswordHistoryEntry NewHistory(Guid accountId, DateTimeOffset replacedAt, string? hash = null) => new()
     {
@@ -447,61 +371,10 @@ public abstract class RecoveryStoreSpecification : IAsyncLifetime
         ExpiresAt = T0.AddHours(24),
     };
 
-    private static string NewHash() => SecretToken.Hash(SecretToken.New());
+    private static string NewHash() => TestRows.Hash();
 
-    private void AssertInstant(DateTimeOffset expected, DateTimeOffset? actual)
-    {
-        Assert.NotNull(actual);
-        Assert.Equal(TimeSpan.Zero, actual.Value.Offset);
-        var ticks = expected.UtcTicks - expected.UtcTicks % TimeResolution.Ticks;
-        Assert.Equal(new DateTimeOffset(ticks, TimeSpan.Zero), actual.Value);
-    }
 }
 
-/// <summary>The recovery store specification on SQLite: one temp file per test.</summary>
-public sealed class SqliteRecoveryStoreSpecification : RecoveryStoreSpecification
-{
-    private string? _path;
-
-    protected override TimeSpan TimeResolution => TimeSpan.FromTicks(1);
-
-    protected override string NewDatabase()
-    {
-        _path = Path.Combine(Path.GetTempPath(), $"threshold-recovery-{Guid.NewGuid():N}.db");
-        return $"Data Source={_path};Pooling=False";
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => SqliteProvider.Use(builder, connectionString);
-
-    protected override ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        if (_path is not null)
-            foreach (var file in new[] { _path, _path + "-journal", _path + "-wal", _path + "-shm" })
-                File.Delete(file);
-        return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>The recovery store specification on PostgreSQL (THRESHOLD_TEST_POSTGRES): one new database per test.</summary>
-public sealed class PostgresRecoveryStoreSpecification : RecoveryStoreSpecification
-{
-    protected override TimeSpan TimeResolution => TimeSpan.FromMicroseconds(1);
-
-    protected override string NewDatabase()
-    {
-        var server = Environment.GetEnvironmentVariable(PostgresStoreSpecification.Variable);
-        if (string.IsNullOrWhiteSpace(server))
-            throw new InvalidOperationException(
-                $"{PostgresStoreSpecification.Variable} is not set, so the PostgreSQL store tests cannot run. Run the tests with scripts/test.sh, " +
-                "which starts a throw-away PostgreSQL server and sets it.");
-        return new NpgsqlConnectionStringBuilder(server) { Database = $"threshold_recovery_{Guid.NewGuid():N}" }.ConnectionString;
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => PostgresProvider.Use(builder, connectionString);
-
-    protected override async ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        await using var db = new ThresholdDbContext(options);
-        await db.Database.EnsureDeletedAsync();
-    }
-}
+// The specification on each provider: a temp SQLite file, or a new database on THRESHOLD_TEST_POSTGRES.
+public sealed class SqliteRecoveryStoreSpecification() : RecoveryStoreSpecification(new SqliteTestDatabase("recovery"));
+public sealed class PostgresRecoveryStoreSpecification() : RecoveryStoreSpecification(new PostgresTestDatabase("recovery"));

@@ -4,57 +4,23 @@ using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
 using Threshold.Core.Messaging;
-using Threshold.Core.Secrets;
 using Threshold.Core.Sessions;
 using Xunit;
 
 namespace Threshold.Store.Tests;
 
 /// <summary>
-/// What every database provider must do for Threshold's stores. Each test gets a fresh,
-/// migrated database; derived classes say which provider. Reads go through a new
-/// <see cref="ThresholdDbContext"/> so that data really made the round trip to the
-/// database instead of coming back from a change tracker.
+/// What every database provider must do for Threshold's stores. Set up by
+/// <see cref="DatabaseSpecification"/>: a fresh, migrated database per test, every read
+/// through a new context; <see cref="SqliteStoreSpecification"/> and
+/// <see cref="PostgresStoreSpecification"/> pick the provider.
 /// </summary>
-public abstract partial class StoreSpecification : IAsyncLifetime
+public abstract partial class StoreSpecification(TestDatabase database) : DatabaseSpecification(database)
 {
     /// <summary>A moment on a whole second, so range tests do not depend on a provider's precision.</summary>
     protected static readonly DateTimeOffset T0 = new(2026, 3, 14, 15, 9, 26, TimeSpan.Zero);
 
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
-    private string? _connectionString;
-    private DbContextOptions<ThresholdDbContext>? _options;
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    /// <summary>Names a new, not yet existing database and returns its connection string.</summary>
-    protected abstract string NewDatabase();
-
-    protected abstract void UseProvider(DbContextOptionsBuilder builder, string connectionString);
-
-    /// <summary>Removes the database made by <see cref="NewDatabase"/> (called also when the test failed).</summary>
-    protected abstract ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options);
-
-    /// <summary>The finest time step the provider keeps: 1 tick (100 ns) or 1 µs.</summary>
-    protected abstract TimeSpan TimeResolution { get; }
-
-    public async ValueTask InitializeAsync()
-    {
-        _connectionString = NewDatabase();
-        var builder = new DbContextOptionsBuilder<ThresholdDbContext>();
-        UseProvider(builder, _connectionString);
-        _options = builder.Options;
-        await using var db = NewContext();
-        await db.Database.MigrateAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        if (_connectionString is not null && _options is not null)
-            await RemoveDatabaseAsync(_connectionString, _options);
-    }
 
     // ------------------------------------------------------------------ schema
 
@@ -649,21 +615,6 @@ public abstract partial class StoreSpecification : IAsyncLifetime
 
     // ---------------------------------------------------------------- helpers
 
-    protected ThresholdDbContext NewContext() =>
-        new(_options ?? throw new InvalidOperationException("The database was not set up."));
-
-    private async Task<T> With<T>(Func<ThresholdDbContext, Task<T>> action)
-    {
-        await using var db = NewContext();
-        return await action(db);
-    }
-
-    private async Task With(Func<ThresholdDbContext, Task> action)
-    {
-        await using var db = NewContext();
-        await action(db);
-    }
-
     private Task<T> Accounts<T>(Func<EfAccountStore, Task<T>> action) => With(db => action(new EfAccountStore(db)));
     private Task Accounts(Func<EfAccountStore, Task> action) => With(db => action(new EfAccountStore(db)));
     private Task<T> Sessions<T>(Func<EfSessionStore, Task<T>> action) => With(db => action(new EfSessionStore(db)));
@@ -680,39 +631,21 @@ public abstract partial class StoreSpecification : IAsyncLifetime
         Assert.True(await Accounts(s => s.TryCreateAsync(r.Account, r.Verification, [r.Welcome], r.Event, Ct)),
             $"could not create {r.Account.UserName}");
 
-    /// <summary>The instant as the provider keeps it: UTC, cut to its resolution, nothing else lost.</summary>
-    private void AssertInstant(DateTimeOffset expected, DateTimeOffset? actual)
-    {
-        Assert.NotNull(actual);
-        Assert.Equal(TimeSpan.Zero, actual.Value.Offset);
-        var ticks = expected.UtcTicks - expected.UtcTicks % TimeResolution.Ticks;
-        Assert.Equal(new DateTimeOffset(ticks, TimeSpan.Zero), actual.Value);
-    }
-
     private sealed record Registration(Account Account, EmailVerification Verification, OutboxMessage Welcome, SecurityEvent Event);
 
     private static Registration NewRegistration(string username, string email, DateTimeOffset at)
     {
-        var account = new Account
-        {
-            Id = Guid.NewGuid(),
-            UserName = username,
-            NormalizedUserName = Identifiers.Normalize(username),
-            Email = email,
-            NormalizedEmail = Identifiers.Normalize(email),
-            PasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$" + NewTokenHash(),
-            SecurityStamp = Guid.NewGuid().ToString("N"),
-            ConcurrencyStamp = Guid.NewGuid().ToString("N"),
-            CreatedAt = at,
-            PasswordChangedAt = at,
-        };
+        // Just registered: the address is not verified yet.
+        var account = TestRows.Account(username, at, email);
+        account.EmailConfirmed = false;
+        account.PasswordChangedAt = at;
         var verification = new EmailVerification
         {
             Id = Guid.NewGuid(),
             AccountId = account.Id,
             TokenHash = NewTokenHash(),
             BrowserBindingHash = NewTokenHash(),
-            NormalizedEmail = account.NormalizedEmail,
+            NormalizedEmail = account.NormalizedEmail!,
             CreatedAt = at,
             ExpiresAt = at.AddDays(1),
         };
@@ -736,15 +669,8 @@ public abstract partial class StoreSpecification : IAsyncLifetime
         NextAttemptAt = at,
     };
 
-    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind, DateTimeOffset at, string? identifier = null) => new()
-    {
-        Id = Guid.NewGuid(),
-        At = at,
-        Kind = kind,
-        AccountId = accountId,
-        Identifier = identifier,
-        ReferenceCode = ReferenceCode.New(),
-    };
+    private static SecurityEvent NewEvent(Guid? accountId, SecurityEventKind kind, DateTimeOffset at, string? identifier = null) =>
+        TestRows.Event(accountId, kind, at, identifier);
 
     private static Session NewSession(Guid accountId, DateTimeOffset at) => new()
     {
@@ -756,6 +682,5 @@ public abstract partial class StoreSpecification : IAsyncLifetime
         ExpiresAt = at.AddHours(24),
     };
 
-    /// <summary>A hash as the app stores it, so the columns are checked against the real format.</summary>
-    private static string NewTokenHash() => SecretToken.Hash(SecretToken.New());
+    private static string NewTokenHash() => TestRows.Hash();
 }

@@ -1,8 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Threshold.Core.Defense;
-using Threshold.Store.Postgres;
-using Threshold.Store.Sqlite;
 using Xunit;
 
 namespace Threshold.Store.Tests;
@@ -12,38 +8,11 @@ namespace Threshold.Store.Tests;
 /// (concurrent failures are all counted), restart, reset, one notification per run, single-use
 /// challenges and one shared key. A fresh, migrated database per test; SQLite and PostgreSQL below.
 /// </summary>
-public abstract class ThrottleStoreSpecification : IAsyncLifetime
+public abstract class ThrottleStoreSpecification(TestDatabase database) : DatabaseSpecification(database)
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 14, 15, 9, 26, TimeSpan.Zero);
-    private DbContextOptions<ThresholdDbContext>? _options;
-    private string? _connectionString;
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected abstract string NewDatabase();
-    protected abstract void UseProvider(DbContextOptionsBuilder builder, string connectionString);
-    protected abstract ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options);
-
-    public async ValueTask InitializeAsync()
-    {
-        _connectionString = NewDatabase();
-        var builder = new DbContextOptionsBuilder<ThresholdDbContext>();
-        UseProvider(builder, _connectionString);
-        _options = builder.Options;
-        await using var db = new ThresholdDbContext(_options);
-        await db.Database.MigrateAsync(Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        GC.SuppressFinalize(this);
-        if (_connectionString is not null && _options is not null) await RemoveDatabaseAsync(_connectionString, _options);
-    }
-
-    private async Task<T> Store<T>(Func<EfThrottleStore, Task<T>> action)
-    {
-        await using var db = new ThresholdDbContext(_options!);
-        return await action(new EfThrottleStore(db));
-    }
+    private Task<T> Store<T>(Func<EfThrottleStore, Task<T>> action) => With(db => action(new EfThrottleStore(db)));
 
     [Fact]
     public async Task Failures_count_up_and_restart_when_the_last_one_is_older_than_the_cutoff()
@@ -104,42 +73,6 @@ public abstract class ThrottleStoreSpecification : IAsyncLifetime
     }
 }
 
-public sealed class SqliteThrottleStoreSpecification : ThrottleStoreSpecification
-{
-    private string? _path;
-
-    protected override string NewDatabase()
-    {
-        _path = Path.Combine(Path.GetTempPath(), $"threshold-throttle-{Guid.NewGuid():N}.db");
-        return $"Data Source={_path};Pooling=False";
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => SqliteProvider.Use(builder, connectionString);
-
-    protected override ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        if (_path is not null)
-            foreach (var file in new[] { _path, _path + "-journal", _path + "-wal", _path + "-shm" })
-                File.Delete(file);
-        return ValueTask.CompletedTask;
-    }
-}
-
-public sealed class PostgresThrottleStoreSpecification : ThrottleStoreSpecification
-{
-    protected override string NewDatabase()
-    {
-        var server = Environment.GetEnvironmentVariable(PostgresStoreSpecification.Variable);
-        if (string.IsNullOrWhiteSpace(server))
-            throw new InvalidOperationException($"{PostgresStoreSpecification.Variable} is not set; run the tests with scripts/test.sh.");
-        return new NpgsqlConnectionStringBuilder(server) { Database = $"threshold_throttle_{Guid.NewGuid():N}" }.ConnectionString;
-    }
-
-    protected override void UseProvider(DbContextOptionsBuilder builder, string connectionString) => PostgresProvider.Use(builder, connectionString);
-
-    protected override async ValueTask RemoveDatabaseAsync(string connectionString, DbContextOptions<ThresholdDbContext> options)
-    {
-        await using var db = new ThresholdDbContext(options);
-        await db.Database.EnsureDeletedAsync();
-    }
-}
+// The specification on each provider: a temp SQLite file, or a new database on THRESHOLD_TEST_POSTGRES.
+public sealed class SqliteThrottleStoreSpecification() : ThrottleStoreSpecification(new SqliteTestDatabase("throttle"));
+public sealed class PostgresThrottleStoreSpecification() : ThrottleStoreSpecification(new PostgresTestDatabase("throttle"));
