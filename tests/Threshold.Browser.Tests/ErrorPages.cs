@@ -46,4 +46,20 @@ public sealed class ErrorPages(ThresholdServer server, Chromium chromium)
         await Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync(ReferenceCode());
         await CheckPageAsync("GET /signout");
     }
+
+    [Fact]
+    public async Task A_reference_code_is_copied_in_one_click_and_the_copy_is_announced()
+    {
+        await Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await Page.GotoAsync("/no-such-page-" + Guid.NewGuid().ToString("N")[..8]);
+        var code = ReferenceCode().Match(await Page.GetByRole(AriaRole.Alert).InnerTextAsync()).Value["Reference: ".Length..];
+
+        var copy = Page.GetByRole(AriaRole.Button, new() { Name = "Copy reference " + code });
+        await Expect(copy).ToHaveTextAsync("Copy");
+        await copy.ClickAsync();
+
+        await Expect(Page.GetByRole(AriaRole.Alert).GetByRole(AriaRole.Status)).ToHaveTextAsync("Reference copied");
+        Assert.Equal(code, await Page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+        await CheckPageAsync("the not-found page after copying its reference");
+    }
 }

@@ -76,3 +76,25 @@ document.querySelectorAll("time[data-local-time]").forEach(function (time) {
     // An engine without Intl keeps the UTC text.
   }
 });
+
+// Reference codes: a "Copy" button, where the browser lets a page write to the clipboard.
+// The words come from the page (data-copy-*), and "copied" is announced through a status region.
+document.querySelectorAll("[data-copy-code]").forEach(function (reference) {
+  if (!navigator.clipboard || !window.isSecureContext) return;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy secondary";
+  button.textContent = reference.getAttribute("data-copy-label");
+  button.setAttribute("aria-label", reference.getAttribute("data-copy-name"));
+  var status = document.createElement("span");
+  status.setAttribute("role", "status");
+  status.className = "copy-status";
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(reference.getAttribute("data-copy-code")).then(function () {
+      status.textContent = reference.getAttribute("data-copied");
+    }, function () {
+      status.textContent = "";
+    });
+  });
+  reference.append(" ", button, " ", status);
+});
