@@ -30,8 +30,10 @@ public sealed class EfSessionStore(ThresholdDbContext db) : ISessionStore
     public async Task<IReadOnlyList<Session>> ForAccountAsync(Guid accountId, CancellationToken ct = default) =>
         await db.Sessions.AsNoTracking().Where(s => s.AccountId == accountId).OrderByDescending(s => s.LastSeenAt).ToListAsync(ct);
 
-    public Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default) =>
-        db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.AuthenticatedAt, at), ct);
+    public Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, bool multiFactor, CancellationToken ct = default) =>
+        multiFactor
+            ? db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.AuthenticatedAt, at).SetProperty(s => s.MultiFactorAt, at), ct)
+            : db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.AuthenticatedAt, at), ct);
 
     public Task SetPasskeyStateAsync(Guid sessionId, string? state, CancellationToken ct = default) =>
         db.Sessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.PasskeyState, state), ct);

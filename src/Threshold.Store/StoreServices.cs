@@ -24,6 +24,8 @@ public static class StoreServices
         services.AddScoped<IFactorStore, EfFactorStore>();
         services.AddScoped<IPendingSignInStore, EfPendingSignInStore>();
         services.AddScoped<Threshold.Core.Defense.IThrottleStore, EfThrottleStore>();
+        services.AddScoped<Threshold.Core.Support.IAgentAuditLog, EfAgentAuditLog>();
+        services.AddScoped<Threshold.Core.Support.IAgentDirectory, EfAgentDirectory>();
         return services;
     }
 }

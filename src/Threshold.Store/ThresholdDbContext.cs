@@ -36,6 +36,9 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
     public DbSet<BackupCode> BackupCodes => Set<BackupCode>();
     public DbSet<PendingSignIn> PendingSignIns => Set<PendingSignIn>();
     public DbSet<SupportRequest> SupportRequests => Set<SupportRequest>();
+    public DbSet<AgentAuditEntry> AgentAudit => Set<AgentAuditEntry>();
+    public DbSet<AgentInvitation> AgentInvitations => Set<AgentInvitation>();
+    public DbSet<FactorReset> FactorResets => Set<FactorReset>();
 
     private bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -184,8 +187,45 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             r.Property(x => x.Contact).HasMaxLength(SupportRequest.MaxContactLength);
             r.Property(x => x.Description).HasMaxLength(SupportRequest.MaxDescriptionLength);
             r.Property(x => x.EventReference).HasMaxLength(9);
+            r.Property(x => x.ClosingNote).HasMaxLength(SupportRequest.MaxNoteLength);
             // The request outlives a deleted account: support still sees what was asked.
             r.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        // Append-only: the migrations add triggers that refuse UPDATE and DELETE on this table.
+        builder.Entity<AgentAuditEntry>(a =>
+        {
+            a.ToTable("AgentAudit");
+            a.HasIndex(x => x.At);
+            a.HasIndex(x => new { x.AccountId, x.At });
+            a.HasIndex(x => new { x.AgentId, x.AccountId, x.Action, x.At });
+            a.HasIndex(x => x.FormToken).IsUnique();
+            a.Property(x => x.AgentName).HasMaxLength(256);
+            a.Property(x => x.Action).HasConversion<string>().HasMaxLength(32);
+            a.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(16);
+            a.Property(x => x.RequestNumber).HasMaxLength(9);
+            a.Property(x => x.Reason).HasMaxLength(AgentAuditEntry.MaxReasonLength);
+            a.Property(x => x.Detail).HasMaxLength(64);
+            a.Property(x => x.FormToken).HasMaxLength(64);
+            a.Property(x => x.IpAddress).HasMaxLength(64);
+            a.Property(x => x.ReferenceCode).HasMaxLength(9);
+        });
+
+        builder.Entity<AgentInvitation>(i =>
+        {
+            i.HasIndex(x => x.TokenHash).IsUnique();
+            i.Property(x => x.TokenHash).HasMaxLength(64);
+            i.Property(x => x.NormalizedEmail).HasMaxLength(256);
+        });
+
+        builder.Entity<FactorReset>(f =>
+        {
+            f.HasIndex(x => x.CancelTokenHash).IsUnique();
+            f.HasIndex(x => new { x.AccountId, x.RequestedAt });
+            f.HasIndex(x => x.DueAt);
+            f.Property(x => x.CancelTokenHash).HasMaxLength(64);
+            f.Property(x => x.RequestNumber).HasMaxLength(9);
+            f.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

@@ -7,12 +7,18 @@ builder.Services.AddRecoveryInfo();
 builder.AddActivity();
 builder.AddAccountData();
 builder.Services.AddSecurityNotices();
+builder.AddSupport();
 // Request-start lines carry full URLs, and a verification link's URL is a secret:
 // keep that category quiet whatever the configured level.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
+if (AgentCommands.Handles(args))
+{
+    Environment.ExitCode = await AgentCommands.RunAsync(app, args, Console.Out);
+    return;
+}
 app.OpenLocationDatabase();
 
 app.UseForwardedHeaders();

@@ -677,7 +677,7 @@ public abstract class FactorStoreSpecification(TestDatabase database) : Database
         var session = NewSession(alice.Id);
         await Sessions(s => s.CreateAsync(session, Ct));
         var at = T0.AddMinutes(42).AddTicks(9);
-        await Sessions(s => s.MarkAuthenticatedAsync(session.Id, at, Ct));
+        await Sessions(s => s.MarkAuthenticatedAsync(session.Id, at, multiFactor: false, Ct));
         AssertInstant(at, (await Sessions(s => s.FindByTokenHashAsync(session.TokenHash, Ct)))?.AuthenticatedAt);
     }
 

@@ -84,6 +84,20 @@ public enum SecurityEventKind
     OtherSessionsEnded = 52,
     DataExported = 60,
     AccountDeleted = 61,
+    /// <summary>Someone asked "Can't sign in?" (Identifier: the request number; AccountId only when the contact matched).</summary>
+    SupportRequestOpened = 70,
+    /// <summary>A support agent sent an identity-check code to one of the account's verified contacts.</summary>
+    SupportCheckSent = 71,
+    SupportCheckPassed = 72,
+    SupportCheckFailed = 73,
+    /// <summary>A support agent cleared the account's sign-in throttles.</summary>
+    SupportUnlocked = 74,
+    SupportResetLinkSent = 75,
+    SupportSessionsEnded = 76,
+    /// <summary>A support agent asked for a two-step reset; it waits for the delay unless the owner cancels.</summary>
+    TwoFactorResetScheduled = 77,
+    TwoFactorResetCancelled = 78,
+    TwoFactorResetCompleted = 79,
 }
 
 /// <summary>Where a request came from; what the event log records about the client.</summary>

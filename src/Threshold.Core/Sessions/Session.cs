@@ -18,6 +18,11 @@ public class Session
     public DateTimeOffset AuthenticatedAt { get; set; }
     /// <summary>Set when policy requires two-step sign-in and the account has none yet: only enrolment pages open.</summary>
     public bool MustEnrolTwoFactor { get; set; }
+    /// <summary>
+    /// When this session last proved a second factor (the second step, a passkey, or re-authentication
+    /// with the second step). Null after a password-only or remembered-device sign-in. Agents need it.
+    /// </summary>
+    public DateTimeOffset? MultiFactorAt { get; set; }
     /// <summary>The WebAuthn state of a passkey being added in this session (single use).</summary>
     public string? PasskeyState { get; set; }
 }
@@ -29,7 +34,7 @@ public interface ISessionStore
     Task TouchAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default);
     Task DeleteAsync(Guid sessionId, CancellationToken ct = default);
     Task<IReadOnlyList<Session>> ForAccountAsync(Guid accountId, CancellationToken ct = default);
-    Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default);
+    Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, bool multiFactor, CancellationToken ct = default);
     Task SetPasskeyStateAsync(Guid sessionId, string? state, CancellationToken ct = default);
     /// <summary>Reads and clears the passkey state at once, so a ceremony's state is used once.</summary>
     Task<string?> TakePasskeyStateAsync(Guid sessionId, CancellationToken ct = default);

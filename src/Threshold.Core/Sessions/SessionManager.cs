@@ -11,8 +11,9 @@ public sealed class SessionManager(ISessionStore store, IOptions<SessionOptions>
 
     /// <returns>The stored session and the token for the cookie (never stored).</returns>
     /// <param name="mustEnrolTwoFactor">Policy requires a second factor the account does not have yet.</param>
+    /// <param name="multiFactor">The sign-in proved a second factor (second step or passkey).</param>
     public async Task<(Session Session, string Token)> StartAsync(Guid accountId, bool persistent, ClientInfo client, CancellationToken ct = default,
-        bool mustEnrolTwoFactor = false)
+        bool mustEnrolTwoFactor = false, bool multiFactor = false)
     {
         var token = SecretToken.New();
         var now = clock.GetUtcNow();
@@ -29,6 +30,7 @@ public sealed class SessionManager(ISessionStore store, IOptions<SessionOptions>
             UserAgent = SecurityEvent.Truncate(client.UserAgent),
             AuthenticatedAt = now,
             MustEnrolTwoFactor = mustEnrolTwoFactor,
+            MultiFactorAt = multiFactor ? now : null,
         };
         await store.CreateAsync(session, ct);
         return (session, token);

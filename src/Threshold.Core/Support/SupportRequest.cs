@@ -8,6 +8,7 @@ public class SupportRequest
 {
     public const int MaxDescriptionLength = 4000;
     public const int MaxContactLength = 256;
+    public const int MaxNoteLength = 500;
 
     public Guid Id { get; set; }
     /// <summary>The number the person is told and quotes (reference-code alphabet, "K7F3-9QX2").</summary>
@@ -23,6 +24,10 @@ public class SupportRequest
     /// <summary>The reference code of the event the request is about (a failed sign-in, a reported sign-in).</summary>
     public string? EventReference { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>The agent who closed it.</summary>
+    public Guid? ClosedBy { get; set; }
+    /// <summary>What the agent did, in their words (at most <see cref="MaxNoteLength"/>).</summary>
+    public string? ClosingNote { get; set; }
 }
 
 public enum SupportRequestKind

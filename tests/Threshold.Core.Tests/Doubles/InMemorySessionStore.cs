@@ -37,9 +37,13 @@ public sealed class InMemorySessionStore : ISessionStore
     public Task<IReadOnlyList<Session>> ForAccountAsync(Guid accountId, CancellationToken ct = default) =>
         Task.FromResult<IReadOnlyList<Session>>(_sessions.Values.Where(s => s.AccountId == accountId).Select(Copy).ToList());
 
-    public Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, CancellationToken ct = default)
+    public Task MarkAuthenticatedAsync(Guid sessionId, DateTimeOffset at, bool multiFactor, CancellationToken ct = default)
     {
-        if (_sessions.TryGetValue(sessionId, out var s)) s.AuthenticatedAt = at;
+        if (_sessions.TryGetValue(sessionId, out var s))
+        {
+            s.AuthenticatedAt = at;
+            if (multiFactor) s.MultiFactorAt = at;
+        }
         return Task.CompletedTask;
     }
 

@@ -11,6 +11,8 @@ public enum CodePurpose
     ConfirmPhone = 2,
     /// <summary>Proving a backup email address before it counts for recovery and notices.</summary>
     ConfirmRecoveryEmail = 3,
+    /// <summary>A support agent's identity check: the customer reads it back (bound to the agent).</summary>
+    SupportCheck = 4,
 }
 
 /// <summary>A six-digit code we sent. Only a salted hash is kept; it works once, for a short time, for a few tries.</summary>

@@ -46,15 +46,16 @@ public sealed class Reauthentication(
             var token = await secondStep.BeginAsync(account, factors, PendingSignInPurpose.Reauthenticate, session.Persistent, session.Id, client, ct);
             return new(ReauthenticationOutcome.SecondStepNeeded, reference, token);
         }
-        await MarkAsync(session, ct);
+        await MarkAsync(session, multiFactor: false, ct);
         await events.RecordAsync(SecurityEvent.Of(SecurityEventKind.Reauthenticated, now, client, reference, account.Id, account.UserName, "password"), ct);
         return new(ReauthenticationOutcome.Done, reference);
     }
 
-    /// <summary>The session counts as freshly signed in from now.</summary>
-    public async Task MarkAsync(Session session, CancellationToken ct = default)
+    /// <summary>The session counts as freshly signed in from now (and as two-step when the second step was passed).</summary>
+    public async Task MarkAsync(Session session, bool multiFactor, CancellationToken ct = default)
     {
         session.AuthenticatedAt = clock.GetUtcNow();
-        await sessions.MarkAuthenticatedAsync(session.Id, session.AuthenticatedAt, ct);
+        if (multiFactor) session.MultiFactorAt = session.AuthenticatedAt;
+        await sessions.MarkAuthenticatedAsync(session.Id, session.AuthenticatedAt, multiFactor, ct);
     }
 }

@@ -45,6 +45,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text, ILogger<Er
         (Title, Message) = code switch
         {
             400 => (text["The request could not be understood"], text["Something in the form was missing or out of date (for example a page left open for a long time). Go back, reload the page and try again."]),
+            403 => (text["This page is not open to your account"], text["It is for support agents only. Your own account and its security settings are on the Account page."]),
             404 => (text["Page not found"], text["There is no page at this address. Check the address, or start again from the home page."]),
             405 => (text["That action is not available here"], text["This address does not accept that kind of request. Use the buttons on our pages instead."]),
             410 => (text["This link is no longer valid"], text["The link has expired or was already used. Ask for a new one."]),

@@ -101,7 +101,7 @@ public sealed class SignInModel(
             return Page();
         }
         // A passkey with user verification is two factors in one: no second step, no enrolment.
-        return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, account, persistent: false, ReturnUrl, mustEnrol: false, ct));
+        return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, account, persistent: false, ReturnUrl, mustEnrol: false, ct, multiFactor: true));
     }
 
     /// <summary>Set when the next attempt needs the browser's proof of work (or, without JavaScript, a wait).</summary>

@@ -124,11 +124,11 @@ public sealed class TwoFactorModel(
         if (completed.Purpose == PendingSignInPurpose.Reauthenticate)
         {
             if (HttpContext.CurrentSession() is { } session && session.Id == completed.SessionId)
-                await reauthentication.MarkAsync(session, ct);
+                await reauthentication.MarkAsync(session, multiFactor: true, ct);
             return LocalRedirect(Infrastructure.ReturnUrl.Safe(ReturnUrl));
         }
         if (RememberDevice) cookies.Remember(HttpContext, Step!.Account.Id, Step.Account.SecurityStamp ?? "");
-        return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, Step!.Account, completed.Persistent, ReturnUrl, mustEnrol: false, ct));
+        return LocalRedirect(await SignInCompletion.CompleteAsync(HttpContext, Step!.Account, completed.Persistent, ReturnUrl, mustEnrol: false, ct, multiFactor: true));
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
