@@ -26,6 +26,7 @@ public static class StoreServices
         services.AddScoped<Threshold.Core.Defense.IThrottleStore, EfThrottleStore>();
         services.AddScoped<Threshold.Core.Support.IAgentAuditLog, EfAgentAuditLog>();
         services.AddScoped<Threshold.Core.Support.IAgentDirectory, EfAgentDirectory>();
+        services.AddScoped<Threshold.Core.Support.ISupportRequestStore, EfSupportRequestStore>();
         return services;
     }
 }

@@ -16,7 +16,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 if (AgentCommands.Handles(args))
 {
-    Environment.ExitCode = await AgentCommands.RunAsync(app, args, Console.Out);
+    Environment.ExitCode = await AgentCommands.RunAsync(app.Services, args, Console.Out);
     return;
 }
 app.OpenLocationDatabase();

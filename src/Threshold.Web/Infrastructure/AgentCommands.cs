@@ -9,7 +9,7 @@ public static class AgentCommands
     public static bool Handles(string[] args) => args is ["agents", ..];
 
     /// <returns>The process exit code.</returns>
-    public static Task<int> RunAsync(WebApplication app, string[] args, TextWriter output)
+    public static Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output)
     {
         output.WriteLine("agents: not implemented yet");
         return Task.FromResult(1);
