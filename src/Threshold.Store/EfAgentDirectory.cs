@@ -8,10 +8,12 @@ namespace Threshold.Store;
 public sealed class EfAgentDirectory(ThresholdDbContext db) : IAgentDirectory
 {
     public const string RoleName = "Agent";
-    private const string NormalizedRoleName = "AGENT";
+    public const string NormalizedRoleName = "AGENT";
+    /// <summary>The role's fixed id, seeded by the migrations.</summary>
+    public static readonly Guid RoleId = new("6a1f0c3e-2b7d-4e59-9c4a-5f8e1d2a7b90");
 
     public Task<bool> IsAgentAsync(Guid accountId, CancellationToken ct = default) =>
-        db.UserRoles.AnyAsync(r => r.UserId == accountId && db.Roles.Any(role => role.Id == r.RoleId && role.NormalizedName == NormalizedRoleName), ct);
+        db.UserRoles.AnyAsync(r => r.UserId == accountId && r.RoleId == RoleId, ct);
 
     public async Task GrantAsync(Guid accountId, CancellationToken ct = default)
     {
@@ -20,11 +22,11 @@ public sealed class EfAgentDirectory(ThresholdDbContext db) : IAgentDirectory
     }
 
     public async Task<bool> RevokeAsync(Guid accountId, CancellationToken ct = default) =>
-        await db.UserRoles.Where(r => r.UserId == accountId && db.Roles.Any(role => role.Id == r.RoleId && role.NormalizedName == NormalizedRoleName))
+        await db.UserRoles.Where(r => r.UserId == accountId && r.RoleId == RoleId)
             .ExecuteDeleteAsync(ct) > 0;
 
     public async Task<IReadOnlyList<Guid>> AgentIdsAsync(CancellationToken ct = default) =>
-        await db.UserRoles.Where(r => db.Roles.Any(role => role.Id == r.RoleId && role.NormalizedName == NormalizedRoleName))
+        await db.UserRoles.Where(r => r.RoleId == RoleId)
             .Select(r => r.UserId).ToListAsync(ct);
 
     public async Task AddInvitationAsync(AgentInvitation invitation, CancellationToken ct = default)
@@ -49,16 +51,10 @@ public sealed class EfAgentDirectory(ThresholdDbContext db) : IAgentDirectory
         return true;
     }
 
-    /// <summary>Adds the role (creating it the first time) unless the account already holds it.</summary>
+    /// <summary>Adds the (seeded) role unless the account already holds it.</summary>
     private async Task AddRoleAsync(Guid accountId, CancellationToken ct)
     {
-        var role = await db.Roles.FirstOrDefaultAsync(r => r.NormalizedName == NormalizedRoleName, ct);
-        if (role is null)
-        {
-            role = new IdentityRole<Guid> { Id = Guid.NewGuid(), Name = RoleName, NormalizedName = NormalizedRoleName, ConcurrencyStamp = Guid.NewGuid().ToString() };
-            db.Roles.Add(role);
-        }
-        else if (await db.UserRoles.AnyAsync(r => r.UserId == accountId && r.RoleId == role.Id, ct)) return;
-        db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = accountId, RoleId = role.Id });
+        if (await db.UserRoles.AnyAsync(r => r.UserId == accountId && r.RoleId == RoleId, ct)) return;
+        db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = accountId, RoleId = RoleId });
     }
 }

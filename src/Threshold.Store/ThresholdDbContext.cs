@@ -211,6 +211,13 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             a.Property(x => x.ReferenceCode).HasMaxLength(9);
         });
 
+        // The agents' role exists from the start, so two enrolments at once never race to create it.
+        builder.Entity<IdentityRole<Guid>>().HasData(new IdentityRole<Guid>
+        {
+            Id = EfAgentDirectory.RoleId, Name = EfAgentDirectory.RoleName, NormalizedName = EfAgentDirectory.NormalizedRoleName,
+            ConcurrencyStamp = "agent-role",
+        });
+
         builder.Entity<AgentInvitation>(i =>
         {
             i.HasIndex(x => x.TokenHash).IsUnique();

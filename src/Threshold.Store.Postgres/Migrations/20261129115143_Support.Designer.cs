@@ -12,7 +12,7 @@ using Threshold.Store;
 namespace Threshold.Store.Postgres.Migrations
 {
     [DbContext(typeof(ThresholdDbContext))]
-    [Migration("20261129114453_Support")]
+    [Migration("20261129115143_Support")]
     partial class Support
     {
         /// <inheritdoc />
@@ -69,6 +69,15 @@ namespace Threshold.Store.Postgres.Migrations
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("AspNetRoles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6a1f0c3e-2b7d-4e59-9c4a-5f8e1d2a7b90"),
+                            ConcurrencyStamp = "agent-role",
+                            Name = "Agent",
+                            NormalizedName = "AGENT"
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

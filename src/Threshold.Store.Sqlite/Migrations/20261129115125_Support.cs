@@ -95,6 +95,11 @@ namespace Threshold.Store.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.InsertData(
+                table: "AspNetRoles",
+                columns: new[] { "Id", "ConcurrencyStamp", "Name", "NormalizedName" },
+                values: new object[] { new Guid("6a1f0c3e-2b7d-4e59-9c4a-5f8e1d2a7b90"), "agent-role", "Agent", "AGENT" });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AgentAudit_AccountId_At",
                 table: "AgentAudit",
@@ -157,6 +162,11 @@ namespace Threshold.Store.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "FactorResets");
+
+            migrationBuilder.DeleteData(
+                table: "AspNetRoles",
+                keyColumn: "Id",
+                keyValue: new Guid("6a1f0c3e-2b7d-4e59-9c4a-5f8e1d2a7b90"));
 
             migrationBuilder.DropColumn(
                 name: "ClosedBy",

@@ -11,7 +11,7 @@ using Threshold.Store;
 namespace Threshold.Store.Sqlite.Migrations
 {
     [DbContext(typeof(ThresholdDbContext))]
-    [Migration("20261129114446_Support")]
+    [Migration("20261129115125_Support")]
     partial class Support
     {
         /// <inheritdoc />
@@ -62,6 +62,15 @@ namespace Threshold.Store.Sqlite.Migrations
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("AspNetRoles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("6a1f0c3e-2b7d-4e59-9c4a-5f8e1d2a7b90"),
+                            ConcurrencyStamp = "agent-role",
+                            Name = "Agent",
+                            NormalizedName = "AGENT"
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
