@@ -38,6 +38,14 @@ public sealed class EfAgentDirectory(ThresholdDbContext db) : IAgentDirectory
     public Task<AgentInvitation?> FindInvitationAsync(string tokenHash, CancellationToken ct = default) =>
         db.AgentInvitations.AsNoTracking().FirstOrDefaultAsync(i => i.TokenHash == tokenHash, ct);
 
+    public async Task<IReadOnlyList<AgentInvitation>> OpenInvitationsAsync(DateTimeOffset now, CancellationToken ct = default) =>
+        await db.AgentInvitations.AsNoTracking().Where(i => i.AcceptedAt == null && i.ExpiresAt > now)
+            .OrderBy(i => i.ExpiresAt).ToListAsync(ct);
+
+    public Task<int> WithdrawInvitationsAsync(string normalizedEmail, DateTimeOffset at, CancellationToken ct = default) =>
+        db.AgentInvitations.Where(i => i.NormalizedEmail == normalizedEmail && i.AcceptedAt == null && i.ExpiresAt > at)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.ExpiresAt, at), ct);
+
     public async Task<bool> TryAcceptAsync(Guid invitationId, Guid accountId, DateTimeOffset at, AgentAuditEntry audit, CancellationToken ct = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

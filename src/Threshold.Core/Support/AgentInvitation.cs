@@ -27,6 +27,10 @@ public interface IAgentDirectory
 
     Task AddInvitationAsync(AgentInvitation invitation, CancellationToken ct = default);
     Task<AgentInvitation?> FindInvitationAsync(string tokenHash, CancellationToken ct = default);
+    /// <summary>Links neither used nor expired at <paramref name="now"/>, the soonest to expire first.</summary>
+    Task<IReadOnlyList<AgentInvitation>> OpenInvitationsAsync(DateTimeOffset now, CancellationToken ct = default);
+    /// <summary>Ends this address's open links at once (they expire at <paramref name="at"/>); how many there were.</summary>
+    Task<int> WithdrawInvitationsAsync(string normalizedEmail, DateTimeOffset at, CancellationToken ct = default);
     /// <summary>Marks the invitation accepted and grants the role in one step; false when it was already used.</summary>
     Task<bool> TryAcceptAsync(Guid invitationId, Guid accountId, DateTimeOffset at, AgentAuditEntry audit, CancellationToken ct = default);
 }
