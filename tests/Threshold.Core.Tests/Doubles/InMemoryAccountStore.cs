@@ -65,7 +65,8 @@ public sealed class InMemoryAccountStore(RecordingEventLog? events = null) : IAc
         return Task.FromResult(true);
     }
 
-    public Task<IReadOnlyList<Account>> FindByConfirmedPhoneAsync(string e164, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<IReadOnlyList<Account>> FindByConfirmedPhoneAsync(string e164, CancellationToken ct = default) =>
+        Task.FromResult<IReadOnlyList<Account>>(_accounts.Values.Where(a => a.PhoneNumber == e164 && a.PhoneNumberConfirmed).Select(Copy).ToList());
     public Task<bool> TryCreateAsync(Account account, EmailVerification verification, IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent,
         CancellationToken ct = default) => throw new NotSupportedException();
     public Task RecordAsync(IReadOnlyList<OutboxMessage> messages, SecurityEvent securityEvent, CancellationToken ct = default)
