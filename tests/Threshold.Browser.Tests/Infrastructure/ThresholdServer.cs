@@ -51,6 +51,8 @@ public partial class ThresholdServer : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("Mail:Smtp:Host", "");
         builder.UseSetting("Passwords:Argon2:MemoryKiB", "1024");
         builder.UseSetting("Passwords:Argon2:Iterations", "1");
+        // Every browser test comes from loopback: one network, one shared budget of "Can't sign in?" requests.
+        builder.UseSetting("Support:RequestsPerHour", "100");
         ConfigureServer(builder);
     }
 

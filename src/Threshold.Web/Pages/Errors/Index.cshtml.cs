@@ -49,7 +49,7 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text, ILogger<Er
             404 => (text["Page not found"], text["There is no page at this address. Check the address, or start again from the home page."]),
             405 => (text["That action is not available here"], text["This address does not accept that kind of request. Use the buttons on our pages instead."]),
             410 => (text["This link is no longer valid"], text["The link has expired or was already used. Ask for a new one."]),
-            429 => (text["Too many attempts"], text["We received too many requests from your network. Wait 15 minutes, then try again."]),
+            429 => (text["Too many attempts"], text["We received too many requests from your network. Wait a while, then try again: the limit resets within an hour."]),
             413 => (text["What you sent is too large"], text["One of the fields is far longer than we accept. Shorten it and try again."]),
             >= 400 and < 500 => (text["The request could not be completed"], text["Go back and try again."]),
             _ => (text["Something went wrong on our side"], text["Nothing you did caused this, and nothing was changed. Please try again in a few minutes."]),
