@@ -21,9 +21,16 @@ public sealed class EfAgentDirectory(ThresholdDbContext db) : IAgentDirectory
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<bool> RevokeAsync(Guid accountId, CancellationToken ct = default) =>
-        await db.UserRoles.Where(r => r.UserId == accountId && r.RoleId == RoleId)
-            .ExecuteDeleteAsync(ct) > 0;
+    public async Task<bool> RevokeAsync(Guid accountId, AgentAuditEntry audit, CancellationToken ct = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await db.UserRoles.Where(r => r.UserId == accountId && r.RoleId == RoleId).ExecuteDeleteAsync(ct) == 0) return false;
+        db.AgentAudit.Add(audit);
+        try { await db.SaveChangesAsync(ct); }
+        finally { db.ChangeTracker.Clear(); }
+        await transaction.CommitAsync(ct);
+        return true;
+    }
 
     public async Task<IReadOnlyList<Guid>> AgentIdsAsync(CancellationToken ct = default) =>
         await db.UserRoles.Where(r => r.RoleId == RoleId)

@@ -26,7 +26,7 @@ public class AgentEnrolmentRulesTests
     public AgentEnrolmentRulesTests()
     {
         _directory = new InMemoryAgentDirectory(_audit);
-        _roster = new AgentRoster(_directory, _rig.Accounts, _audit, Options.Create(new SupportOptions()),
+        _roster = new AgentRoster(_directory, _rig.Accounts, Options.Create(new SupportOptions()),
             Options.Create(new ThresholdOptions { PublicOrigin = "https://id.example.com" }), _rig.Clock);
         _enrolment = new AgentEnrolment(_directory, _audit, _rig.Methods, _rig.Clock);
     }

@@ -70,8 +70,9 @@ public abstract class SupportStoreSpecification(TestDatabase database) : Databas
 
         Assert.True(await Agents(d => d.IsAgentAsync(alice.Id, Ct)));
         Assert.Equal(2, (await Agents(d => d.AgentIdsAsync(Ct))).Count);
-        Assert.True(await Agents(d => d.RevokeAsync(alice.Id, Ct)));
-        Assert.False(await Agents(d => d.RevokeAsync(alice.Id, Ct)));
+        Assert.True(await Agents(d => d.RevokeAsync(alice.Id, Audit(AgentAction.AgentRemoved, alice.Id), Ct)));
+        Assert.False(await Agents(d => d.RevokeAsync(alice.Id, Audit(AgentAction.AgentRemoved, alice.Id), Ct)));
+        Assert.Equal(1, await With(db => db.AgentAudit.CountAsync(a => a.Action == AgentAction.AgentRemoved, Ct)));
         Assert.False(await Agents(d => d.IsAgentAsync(alice.Id, Ct)));
         Assert.True(await Agents(d => d.IsAgentAsync(bob.Id, Ct)));
     }

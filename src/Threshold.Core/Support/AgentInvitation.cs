@@ -21,8 +21,8 @@ public interface IAgentDirectory
 {
     Task<bool> IsAgentAsync(Guid accountId, CancellationToken ct = default);
     Task GrantAsync(Guid accountId, CancellationToken ct = default);
-    /// <summary>False when the account was not an agent.</summary>
-    Task<bool> RevokeAsync(Guid accountId, CancellationToken ct = default);
+    /// <summary>Takes the role away and appends <paramref name="audit"/> in one transaction; false (nothing written) when the account was not an agent.</summary>
+    Task<bool> RevokeAsync(Guid accountId, AgentAuditEntry audit, CancellationToken ct = default);
     Task<IReadOnlyList<Guid>> AgentIdsAsync(CancellationToken ct = default);
 
     Task AddInvitationAsync(AgentInvitation invitation, CancellationToken ct = default);

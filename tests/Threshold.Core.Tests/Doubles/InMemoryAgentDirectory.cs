@@ -17,7 +17,12 @@ public sealed class InMemoryAgentDirectory(InMemoryAgentAuditLog audit) : IAgent
         return Task.CompletedTask;
     }
 
-    public Task<bool> RevokeAsync(Guid accountId, CancellationToken ct = default) => Task.FromResult(_agents.Remove(accountId));
+    public async Task<bool> RevokeAsync(Guid accountId, AgentAuditEntry entry, CancellationToken ct = default)
+    {
+        if (!_agents.Remove(accountId)) return false;
+        await audit.TryAppendAsync(entry, ct);
+        return true;
+    }
 
     public Task<IReadOnlyList<Guid>> AgentIdsAsync(CancellationToken ct = default) => Task.FromResult<IReadOnlyList<Guid>>(_agents.ToList());
 

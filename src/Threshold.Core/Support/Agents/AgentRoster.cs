@@ -13,7 +13,6 @@ namespace Threshold.Core.Support.Agents;
 public sealed class AgentRoster(
     IAgentDirectory directory,
     IAccountStore accounts,
-    IAgentAuditLog audit,
     IOptions<SupportOptions> options,
     IOptions<ThresholdOptions> threshold,
     TimeProvider clock)
@@ -71,21 +70,19 @@ public sealed class AgentRoster(
         var now = clock.GetUtcNow();
         var withdrawn = await directory.WithdrawInvitationsAsync(normalized, now, ct);
         var account = await FindByEmailAsync(normalized, ct);
-        if (account is null || !await directory.RevokeAsync(account.Id, ct))
-            return new(withdrawn > 0 ? RemoveOutcome.LinksWithdrawn : RemoveOutcome.NotFound, cleaned, withdrawn, null);
-
         var reference = ReferenceCode.New();
-        await audit.TryAppendAsync(new AgentAuditEntry
-        {
-            Id = Guid.NewGuid(),
-            At = now,
-            AgentId = Guid.Empty,
-            AgentName = OperatorName,
-            Action = AgentAction.AgentRemoved,
-            Outcome = AgentActionOutcome.Done,
-            AccountId = account.Id,
-            ReferenceCode = reference,
-        }, ct);
+        if (account is null || !await directory.RevokeAsync(account.Id, new AgentAuditEntry
+            {
+                Id = Guid.NewGuid(),
+                At = now,
+                AgentId = Guid.Empty,
+                AgentName = OperatorName,
+                Action = AgentAction.AgentRemoved,
+                Outcome = AgentActionOutcome.Done,
+                AccountId = account.Id,
+                ReferenceCode = reference,
+            }, ct))
+            return new(withdrawn > 0 ? RemoveOutcome.LinksWithdrawn : RemoveOutcome.NotFound, cleaned, withdrawn, null);
         return new(RemoveOutcome.Removed, cleaned, withdrawn, reference, account);
     }
 
