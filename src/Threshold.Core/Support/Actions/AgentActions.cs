@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Defense;
-using Threshold.Core.Errors;
 using Threshold.Core.Factors;
 using Threshold.Core.Flows.Recovery;
 using Threshold.Core.Messaging;
