@@ -9,7 +9,7 @@ namespace Threshold.Web.Infrastructure;
 public static class TwoFactorEnrolmentGate
 {
     private static readonly string[] Open =
-        ["/account/two-factor", "/account/not-me", "/account/not-me", "/account/security", "/account/reauthenticate", "/signin/two-factor", "/passkeys", "/signout", "/error", "/css", "/js", "/favicon.svg", "/healthz"];
+        ["/account/two-factor", "/account/not-me", "/account/cancel-two-step-reset", "/account/security", "/account/reauthenticate", "/signin/two-factor", "/passkeys", "/signout", "/error", "/css", "/js", "/favicon.svg", "/healthz"];
 
     public static IApplicationBuilder UseTwoFactorEnrolmentGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {

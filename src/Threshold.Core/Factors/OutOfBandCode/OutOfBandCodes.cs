@@ -83,6 +83,6 @@ public sealed class OutOfBandCodes(
     public static string? Normalize(string? typed) => DigitCodes.Normalize(typed, Digits);
 
     /// <summary>Codes are short, so the code's id salts the hash.</summary>
-    private static string Hash(Guid id, string digits) =>
+    internal static string Hash(Guid id, string digits) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id.ToString("N") + ":" + digits)));
 }

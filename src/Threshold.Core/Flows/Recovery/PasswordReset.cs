@@ -185,18 +185,8 @@ public sealed class PasswordReset(
     private async Task IssueAsync(Account? account, MessageChannel channel, string key, string typed, ResetRequest request, string reference,
         DateTimeOffset now, CancellationToken ct)
     {
-        var ticket = new ResetTicket
-        {
-            Id = Guid.NewGuid(),
-            AccountId = account?.Id,
-            Channel = channel,
-            RequestKey = key,
-            SecretHash = "",
-            SecurityStamp = account?.SecurityStamp,
-            CreatedAt = now,
-            ExpiresAt = now + (channel == MessageChannel.Sms ? Options.CodeLifetime : Options.LinkLifetime),
-            BrowserBindingHash = SecretToken.Parse(request.BrowserBindingToken) is { } binding ? SecretToken.Hash(binding) : null,
-        };
+        var ticket = NewTicket(account, channel, key, now);
+        ticket.BrowserBindingHash = SecretToken.Parse(request.BrowserBindingToken) is { } binding ? SecretToken.Hash(binding) : null;
         var outgoing = new List<OutboxMessage>();
         if (channel == MessageChannel.Sms)
         {
@@ -208,13 +198,10 @@ public sealed class PasswordReset(
         }
         else
         {
-            var token = SecretToken.New();
-            ticket.SecretHash = SecretToken.Hash(token);
-            ticket.Destination = account?.Email;
+            var link = SetLink(ticket, account?.Email);
             if (account is not null)
-                foreach (var address in EmailsOf(account))
-                    outgoing.Add(messages.PasswordResetLink(address, account.UserName!,
-                        thresholdOptions.Value.Link("recover/password/reset?token=" + token), (int)Options.LinkLifetime.TotalMinutes, reference));
+                foreach (var address in EmailsOf(account, verifiedOnly: false))
+                    outgoing.Add(messages.PasswordResetLink(address, account.UserName!, link, (int)Options.LinkLifetime.TotalMinutes, reference));
         }
         await tickets.AddTicketAsync(ticket, outgoing,
             SecurityEvent.Of(SecurityEventKind.PasswordResetRequested, now, request.Client, reference, account?.Id, typed,
@@ -222,10 +209,54 @@ public sealed class PasswordReset(
         if (outgoing.Count > 0) outboxSignal.Notify();
     }
 
-    /// <summary>The sign-in address and, once verified, the recovery email: the same single-use link goes to both.</summary>
-    private static IEnumerable<string> EmailsOf(Account account)
+    /// <summary>
+    /// "Send a password reset link" from the support console, after the agent checked the caller's
+    /// identity: the same single-use ticket and link as "Forgot password?" (so the reset page, its
+    /// expiry and its second-factor rule apply), sent only to the account's verified addresses, in
+    /// words that say support sent it. Nothing is saved here: the agent's action saves the ticket and
+    /// messages together with its audit line. The agent never sees the link (ASVS 6.4.6).
+    /// </summary>
+    /// <returns>Null when the account has no verified address.</returns>
+    public SupportResetLink? LinkForSupport(Account account, string reference)
     {
-        if (account.Email is not null) yield return account.Email;
+        var addresses = EmailsOf(account, verifiedOnly: true).ToList();
+        if (addresses.Count == 0) return null;
+        var ticket = NewTicket(account, MessageChannel.Email, Identifiers.Normalize(addresses[0]), clock.GetUtcNow());
+        var link = SetLink(ticket, addresses[0]);
+        var minutes = (int)Options.LinkLifetime.TotalMinutes;
+        return new(ticket, addresses.Select(a => messages.PasswordResetLinkFromSupport(a, account.UserName ?? a, link, minutes, reference)).ToList(),
+            addresses.Select(Masking.Email).ToList());
+    }
+
+    /// <summary>A ticket valid under the account's current security stamp (a decoy when there is no account); its secret is set by the caller.</summary>
+    private ResetTicket NewTicket(Account? account, MessageChannel channel, string key, DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid(),
+        AccountId = account?.Id,
+        Channel = channel,
+        RequestKey = key,
+        SecretHash = "",
+        SecurityStamp = account?.SecurityStamp,
+        CreatedAt = now,
+        ExpiresAt = now + (channel == MessageChannel.Sms ? Options.CodeLifetime : Options.LinkLifetime),
+    };
+
+    /// <summary>Gives an email ticket its secret (only the hash is kept) and returns the link that carries it.</summary>
+    private Uri SetLink(ResetTicket ticket, string? destination)
+    {
+        var token = SecretToken.New();
+        ticket.SecretHash = SecretToken.Hash(token);
+        ticket.Destination = destination;
+        return thresholdOptions.Value.Link("recover/password/reset?token=" + token);
+    }
+
+    /// <summary>
+    /// The sign-in address (unless <paramref name="verifiedOnly"/> and it is not verified) and, once
+    /// verified, the recovery email: the same single-use link goes to both.
+    /// </summary>
+    private static IEnumerable<string> EmailsOf(Account account, bool verifiedOnly)
+    {
+        if (account.Email is not null && (account.EmailConfirmed || !verifiedOnly)) yield return account.Email;
         if (account is { RecoveryEmail: { } recovery, RecoveryEmailVerifiedAt: not null }
             && !string.Equals(recovery, account.Email, StringComparison.OrdinalIgnoreCase))
             yield return recovery;

@@ -23,3 +23,6 @@ public sealed record ResetCompletion(ResetStatus Status, IReadOnlyList<FieldProb
 {
     public bool Completed => Status == ResetStatus.Valid && Problems.Count == 0;
 }
+
+/// <summary>A reset link a support agent asked for: the ticket and messages to save, and where they go (masked, for the agent).</summary>
+public sealed record SupportResetLink(ResetTicket Ticket, IReadOnlyList<OutboxMessage> Messages, IReadOnlyList<string> SentTo);

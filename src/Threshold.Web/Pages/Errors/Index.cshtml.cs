@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
-using Threshold.Core.Errors;
 
 
 namespace Threshold.Web.Pages.Errors;
@@ -14,7 +13,7 @@ namespace Threshold.Web.Pages.Errors;
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel(IStringLocalizer<SharedResource> text, ILogger<ErrorModel> logger) : PageModel
 {
-    public string Reference { get; } = ReferenceCode.New();
+    public string Reference { get; private set; } = "";
     public string Title { get; private set; } = "";
     public string Message { get; private set; } = "";
 
@@ -25,6 +24,8 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text, ILogger<Er
 
     private PageResult Answer(int? status)
     {
+        // A reference already recorded for this request (an audited console form) is the one to show.
+        Reference = Infrastructure.ErrorReference.For(HttpContext);
         var fault = HttpContext.Features.Get<IExceptionHandlerPathFeature>();
         // A re-executed POST may carry a form we cannot read, so model binding never fills
         // the route value; the feature still knows the original status.
