@@ -47,6 +47,23 @@ public sealed class KestrelLimitsTests : IAsyncLifetime
         Assert.Empty(await _app.MessagesToAsync(user.Email));
     }
 
+    /// <summary>
+    /// The console's search is a GET: a 10 KB query escapes to up to 30 KB of request line. The app must
+    /// see it and answer with its field error (SupportConsoleTests), not Kestrel with a bare 414.
+    /// </summary>
+    [Fact]
+    public async Task A_30_KB_request_line_reaches_the_app()
+    {
+        using var browser = new Browser(_address);
+        var query = Uri.EscapeDataString(new string('<', 10 * 1024));
+        Assert.True(query.Length >= 30 * 1024);
+
+        var page = await browser.GetAsync("/signin?returnUrl=" + query);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("Sign in", page.Heading);
+    }
+
     [Theory]
     [InlineData("/account?from=caf\u00e9")]
     [InlineData("/caf\u00e9")]

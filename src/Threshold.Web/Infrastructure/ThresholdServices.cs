@@ -80,7 +80,12 @@ public static class ThresholdServices
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         });
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            // A 10 KB search in the console's URL escapes to up to 30 KB; the app, not Kestrel's bare 414, should answer it.
+            k.Limits.MaxRequestLineSize = 48 * 1024;
+        });
     }
 
     /// <summary>Messages leave the outbox only through configured transports; otherwise they wait there.</summary>
