@@ -17,7 +17,13 @@ public sealed class EfAgentActionStore(ThresholdDbContext db) : IAgentActionStor
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The account's row first: two actions on one account queue here (a row lock in PostgreSQL,
         // the write lock in SQLite), so "one pending reset per account" holds under races.
-        await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.ConcurrencyStamp, a => a.ConcurrencyStamp), ct);
+        var locked = await db.Users.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.ConcurrencyStamp, a => a.ConcurrencyStamp), ct);
+        if (locked == 0)
+        {
+            // Removed since the gate read it: an audit line and event about nothing, or a foreign-key failure, otherwise.
+            await transaction.RollbackAsync(ct);
+            return new(AgentApplyOutcome.AccountGone);
+        }
         if (write.Effect is ScheduleFactorReset
             && await db.FactorResets.AnyAsync(r => r.AccountId == accountId && r.CancelledAt == null && r.CompletedAt == null, ct))
         {

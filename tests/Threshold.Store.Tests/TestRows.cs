@@ -1,8 +1,11 @@
 using Threshold.Core.Accounts;
 using Threshold.Core.Activity;
 using Threshold.Core.Errors;
+using Threshold.Core.Flows.SignIn;
 using Threshold.Core.Messaging;
 using Threshold.Core.Secrets;
+using Threshold.Core.Sessions;
+using Threshold.Core.Support;
 
 namespace Threshold.Store.Tests;
 
@@ -60,4 +63,23 @@ internal static class TestRows
 
     /// <summary>A hash as the app stores it, so the columns are checked against the real format.</summary>
     public static string Hash() => SecretToken.Hash(SecretToken.New());
+
+    /// <summary>A signed-in browser of the account, valid for a day from <paramref name="at"/>.</summary>
+    public static Session Session(Guid accountId, DateTimeOffset at) => new()
+    {
+        Id = Guid.NewGuid(), AccountId = accountId, TokenHash = Hash(), CreatedAt = at, LastSeenAt = at, AuthenticatedAt = at, ExpiresAt = at.AddHours(24),
+    };
+
+    /// <summary>A sign-in of the account waiting for its second step.</summary>
+    public static PendingSignIn PendingSignIn(Guid accountId, DateTimeOffset at) => new()
+    {
+        Id = Guid.NewGuid(), TokenHash = Hash(), Purpose = PendingSignInPurpose.SignIn, AccountId = accountId, CreatedAt = at, ExpiresAt = at.AddMinutes(10),
+    };
+
+    /// <summary>A two-step reset asked for at <paramref name="requestedAt"/>, pending, due after <paramref name="delay"/>.</summary>
+    public static FactorReset FactorReset(Guid accountId, DateTimeOffset requestedAt, TimeSpan delay) => new()
+    {
+        Id = Guid.NewGuid(), AccountId = accountId, AgentId = Guid.NewGuid(), RequestNumber = ReferenceCode.New(), RequestedAt = requestedAt,
+        DueAt = requestedAt + delay, CancelTokenHash = Hash(),
+    };
 }

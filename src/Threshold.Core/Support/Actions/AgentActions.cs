@@ -108,6 +108,9 @@ public sealed class AgentActions(
                 return await gate.RefuseAsync(request, action, AgentRefusal.Replayed, null, pass.RequestNumber, reference, ct);
             case AgentApplyOutcome.AlreadyPending:
                 return await gate.RefuseAsync(request, action, AgentRefusal.AlreadyPending, pass.TokenId, pass.RequestNumber, reference, ct);
+            case AgentApplyOutcome.AccountGone:
+                // As if the gate had not found it (removed in between): there is no account left to audit against.
+                return new(AgentOutcome.NotFound, reference);
         }
         if (afterwards is not null) await afterwards(account);
         if (planned.Messages.Count > 0) outboxSignal.Notify();

@@ -29,6 +29,8 @@ public enum AgentApplyOutcome
     Replayed,
     /// <summary>A two-step reset is already waiting for the account: nothing was written.</summary>
     AlreadyPending,
+    /// <summary>The account was removed after the form was checked: nothing was written.</summary>
+    AccountGone,
 }
 
 /// <param name="Affected">For <see cref="EndEverySession"/>: how many sessions ended.</param>
@@ -38,8 +40,8 @@ public interface IAgentActionStore
 {
     /// <summary>
     /// Appends the audit line (its form token unique), applies the effect, and writes the event and
-    /// messages, all in one transaction. Nothing is written when the token was used before or a
-    /// two-step reset is already pending.
+    /// messages, all in one transaction. Nothing is written when the token was used before, a
+    /// two-step reset is already pending, or the account no longer exists.
     /// </summary>
     Task<AgentApplyResult> TryApplyAsync(AgentActionWrite write, CancellationToken ct = default);
 }
