@@ -22,6 +22,7 @@ try
         "reset" => await ResetProbe.RunAsync(options),
         "attack" => await AttackBench.RunAsync(options),
         "history" => await HistoryBench.RunAsync(options),
+        "support" => await SupportBench.RunAsync(options),
         _ => throw new ArgumentException($"Unknown mode '{args[0]}'."),
     };
 }
@@ -75,6 +76,13 @@ internal static class Usage
               Issue 7: one account with N security events (default 10,000) in a fresh SQLite file; R times
               (default 200) each, the first and the last page of its login history. With --mmdb, L lookups
               (default 1,000,000) of random public IPv4 addresses in that location database.
+          Threshold.Bench support [--accounts N] [--runs R] [--timeline-events E] [--open-requests O] [--closed-requests C]
+              Issue 8: a fresh SQLite file with N accounts (default 10,000; verified emails, a third with a confirmed
+              phone, a fifth with a verified recovery email, 3 security events each), one account with E events
+              (default 1,000), O open (default 1,000) and C closed (default 1,000) support requests. Then R times
+              (default 200) each, through the real Core services and EF stores: CustomerSearch by email, recovery
+              email, username, national phone number, event code, request number and two misses; the open and
+              closed queue's first page; the long timeline's first and last page. Prints SQLite's plan per query.
         """;
 }
 

@@ -3,11 +3,13 @@ namespace Threshold.Bench;
 /// <summary>Summary statistics of a set of durations in milliseconds (nearest-rank percentiles).</summary>
 internal sealed record Stats(int Count, double Mean, double P50, double P90, double P99, double Min, double Max)
 {
+    public double P95 { get; private init; } = double.NaN;
+
     public static Stats Of(IReadOnlyCollection<double> samples)
     {
         if (samples.Count == 0) return new(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         var sorted = samples.Order().ToArray();
-        return new(sorted.Length, sorted.Average(), Rank(sorted, 50), Rank(sorted, 90), Rank(sorted, 99), sorted[0], sorted[^1]);
+        return new(sorted.Length, sorted.Average(), Rank(sorted, 50), Rank(sorted, 90), Rank(sorted, 99), sorted[0], sorted[^1]) { P95 = Rank(sorted, 95) };
     }
 
     private static double Rank(double[] sorted, double percent)
