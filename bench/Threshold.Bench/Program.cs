@@ -82,7 +82,8 @@ internal static class Usage
               (default 1,000), O open (default 1,000) and C closed (default 1,000) support requests. Then R times
               (default 200) each, through the real Core services and EF stores: CustomerSearch by email, recovery
               email, username, national phone number, event code, request number and two misses; the open and
-              closed queue's first page; the long timeline's first and last page. Prints SQLite's plan per query.
+              closed queue's first page; the long timeline's first and last page; and, for comparison, the account
+              lookup by phone that "Can't sign in?" and forgot password use. Prints SQLite's plan per query.
         """;
 }
 

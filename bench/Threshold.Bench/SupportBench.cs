@@ -52,6 +52,7 @@ internal static class SupportBench
                 $"SQLite file {new FileInfo(path).Length / 1048576.0:F1} MiB ({path})");
             PhoneNote(targets);
 
+            Console.WriteLine($"load average before measuring: {LoadAverage()}");
             var rows = new List<string>();
             foreach (var c in Cases(targets, openRequests, timelineEvents))
             {
@@ -64,10 +65,12 @@ internal static class SupportBench
             rows.Add(ParseOnly(targets, runs));
 
             Console.WriteLine();
-            Console.WriteLine($"{runs} runs each after {WarmupRuns} unmeasured, one thread, times in ms; allocated = managed bytes per operation");
-            Console.WriteLine("| operation | p50 | p95 | max | mean | allocated |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine($"{runs} runs each after {WarmupRuns} unmeasured, one thread, times in ms; allocated = managed bytes per operation; " +
+                "others = cores other processes kept busy meanwhile");
+            Console.WriteLine("| operation | p50 | p95 | max | mean | allocated | others |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
             foreach (var row in rows) Console.WriteLine(row);
+            Console.WriteLine($"load average after: {LoadAverage()}");
             using var self = Process.GetCurrentProcess();
             Console.WriteLine($"process: working set {self.WorkingSet64 / 1048576.0:F0} MiB (peak {self.PeakWorkingSet64 / 1048576.0:F0} MiB, " +
                 $"seeding included), managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F0} MiB");
@@ -108,6 +111,16 @@ internal static class SupportBench
         });
         yield return Miss("search: miss, unknown email", i => $"nobody{i}@example.org");
         yield return Miss("search: miss, unknown code", _ => ReferenceCode.New());
+
+        // Not the console: "Can't sign in?" (and forgot password, forgot username) match a phone contact the same way, on the same column.
+        var phone = Pick(t.Phones);
+        yield return new("(can't sign in: account by phone, IAccountStore)", async (db, i) =>
+        {
+            var (typed, account) = phone(i);
+            var e164 = "+44" + typed[1..].Replace(" ", "", StringComparison.Ordinal);
+            var found = await new EfAccountStore(db).FindByConfirmedPhoneAsync(e164);
+            return found.Any(a => a.Id == account) ? null : $"{e164} did not find its account";
+        });
 
         yield return new("queue: open, first page", async (db, _) =>
         {
@@ -155,6 +168,7 @@ internal static class SupportBench
     private static async Task<string> MeasureAsync(DbContextOptions<ThresholdDbContext> options, Case c, int runs)
     {
         var samples = new List<double>(runs);
+        var cpu = CpuSnapshot.Take(null);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         for (var i = 0; i < runs; i++)
         {
@@ -162,7 +176,7 @@ internal static class SupportBench
             await OnceAsync(options, c, WarmupRuns + i);
             samples.Add(watch.Elapsed.TotalMilliseconds);
         }
-        return Row(c.Name, samples, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / runs);
+        return Row(c.Name, samples, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / runs, cpu);
     }
 
     /// <summary>
@@ -172,6 +186,7 @@ internal static class SupportBench
     private static string ParseOnly(SupportTargets t, int runs)
     {
         var samples = new List<double>(runs);
+        var cpu = CpuSnapshot.Take(null);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         for (var i = 0; i < runs; i++)
         {
@@ -180,7 +195,7 @@ internal static class SupportBench
                 throw new InvalidOperationException("a national number read as no phone number");
             samples.Add(watch.Elapsed.TotalMilliseconds);
         }
-        return Row("(phone, national form: reading the text only, no database)", samples, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / runs);
+        return Row("(phone, national form: reading the text only, no database)", samples, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / runs, cpu);
     }
 
     private static void PhoneNote(SupportTargets t)
@@ -190,10 +205,19 @@ internal static class SupportBench
         Console.WriteLine($"a national number such as '{typed}' reads as {query.Phones.Count} candidate number(s): {string.Join(", ", query.Phones)}");
     }
 
-    private static string Row(string name, List<double> samples, long bytesPerRun)
+    /// <param name="since">Taken when the row's runs began: the "others" column is what other processes kept busy meanwhile (of 2 cores here).</param>
+    private static string Row(string name, List<double> samples, long bytesPerRun, CpuSnapshot since)
     {
         var s = Stats.Of(samples);
-        return $"| {name} | {s.P50:F2} | {s.P95:F2} | {s.Max:F2} | {s.Mean:F2} | {bytesPerRun / 1024.0:F0} KB |";
+        var use = CpuSnapshot.Between(since, CpuSnapshot.Take(null), Environment.ProcessorCount);
+        var others = Math.Max(0, use.MachineBusyCores - use.DriverSeconds / use.WallSeconds);
+        return $"| {name} | {s.P50:F2} | {s.P95:F2} | {s.Max:F2} | {s.Mean:F2} | {bytesPerRun / 1024.0:F0} KB | {others:F2} |";
+    }
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
     }
 
     private static int[] Shuffled(int count, Random random)
