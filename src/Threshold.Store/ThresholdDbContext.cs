@@ -62,6 +62,9 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
             a.Property(x => x.NormalizedRecoveryEmail).HasMaxLength(256);
             // Not unique: one person's address may be the way back into several accounts (a family's, say).
             a.HasIndex(x => x.NormalizedRecoveryEmail);
+            // Signed-out lookups by phone (forgot password or username, "Can't sign in?") and the console's
+            // search would otherwise read the whole table (bench/RESULTS.md, "Support console").
+            a.HasIndex(x => x.PhoneNumber);
         });
 
         // Identity maps its passkey table only under schema version 3, which it reads from the
@@ -180,6 +183,8 @@ public class ThresholdDbContext(DbContextOptions<ThresholdDbContext> options)
         {
             r.HasIndex(x => x.Number).IsUnique();
             r.HasIndex(x => new { x.Status, x.CreatedAt });
+            // The closed list is newest-closed first, and closed requests only accumulate.
+            r.HasIndex(x => new { x.Status, x.ClosedAt });
             r.HasIndex(x => x.AccountId);
             r.Property(x => x.Number).HasMaxLength(9);
             r.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);

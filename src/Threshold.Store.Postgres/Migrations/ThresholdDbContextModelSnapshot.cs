@@ -302,6 +302,8 @@ namespace Threshold.Store.Postgres.Migrations
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
+                    b.HasIndex("PhoneNumber");
+
                     b.ToTable("Accounts", (string)null);
                 });
 
@@ -1024,6 +1026,8 @@ namespace Threshold.Store.Postgres.Migrations
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("Status", "ClosedAt");
 
                     b.HasIndex("Status", "CreatedAt");
 

@@ -291,6 +291,8 @@ namespace Threshold.Store.Sqlite.Migrations
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
 
+                    b.HasIndex("PhoneNumber");
+
                     b.ToTable("Accounts", (string)null);
                 });
 
@@ -1013,6 +1015,8 @@ namespace Threshold.Store.Sqlite.Migrations
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("Status", "ClosedAt");
 
                     b.HasIndex("Status", "CreatedAt");
 
