@@ -18,9 +18,15 @@ public abstract class TestDatabase
         var builder = new DbContextOptionsBuilder<ThresholdDbContext>();
         UseProvider(builder, NewDatabase());
         var options = builder.Options;
+        await MigrateAsync(options, cancellationToken);
+        return options;
+    }
+
+    /// <summary>Brings the new database to the latest migration (a provider may copy a migrated template instead).</summary>
+    protected virtual async Task MigrateAsync(DbContextOptions<ThresholdDbContext> options, CancellationToken cancellationToken)
+    {
         await using var db = new ThresholdDbContext(options);
         await db.Database.MigrateAsync(cancellationToken);
-        return options;
     }
 
     /// <summary>Removes the database made by <see cref="CreateAsync"/>; called also when the test failed.</summary>
